@@ -1,0 +1,32 @@
+package io.suffice.api.data;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * A source of examples: either finite (a fixed sample, e.g. read from files) or a generator that draws fresh
+ * examples on every call. Implementations are immutable after creation and thread-safe; all randomness comes from
+ * the generator passed in, so a run is reproducible from its seed.
+ */
+public interface Dataset {
+
+    /** Number of examples of a finite dataset; {@code -1} for a generator. */
+    long size();
+
+    /** Whether {@link #all()} is available. */
+    default boolean isFinite() {
+        return size() >= 0;
+    }
+
+    /**
+     * {@code n} examples: fresh draws for a generator; for a finite dataset a uniformly random subset without
+     * replacement ({@code n} at most {@link #size()}).
+     */
+    Batch sample(int n, RandomGenerator rng);
+
+    /**
+     * The whole finite dataset in a fixed order (for full-batch methods).
+     *
+     * @throws UnsupportedOperationException for generators
+     */
+    Batch all();
+}

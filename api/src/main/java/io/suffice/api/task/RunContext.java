@@ -1,0 +1,37 @@
+package io.suffice.api.task;
+
+import io.suffice.api.data.Dataset;
+import io.suffice.api.model.Encoder;
+import io.suffice.api.optim.Optimizer;
+
+import java.nio.file.Path;
+
+/**
+ * What the runtime gives a {@link DownstreamTask}: the run folder, the seed, and the components the run's config
+ * selected. The component accessors create a fresh instance from the config on every call (a sweep of stepsizes
+ * inside one task needs one optimizer per arm), and throw an {@link IllegalStateException} naming the missing config
+ * section when the run's config does not select that kind of component.
+ */
+public interface RunContext {
+
+    /** The run folder ({@code runs/<name>-<timestamp>/}); it exists and holds the resolved config. */
+    Path directory();
+
+    /** The run's seed ({@code run.seed}); derive every random generator from it. */
+    long seed();
+
+    /** The dataset of section {@code dataset}. */
+    Dataset dataset();
+
+    /** The optimizer of section {@code optimizer}. */
+    Optimizer optimizer();
+
+    /** The encoder of section {@code encoder}. */
+    Encoder encoder();
+
+    /** The run's metrics sink ({@code metrics.csv}). */
+    MetricsSink metrics();
+
+    /** A progress indicator for a loop of {@code total} units, labelled {@code label}. */
+    Progress progress(String label, long total);
+}
