@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
             ConfigTree tree = ConfigTree.parse(in, "embedded demo config");
-            return new ExperimentCommand(spec.commandLine(), parent.pluginsDir).run(tree, "demo", options);
+            return new ExperimentCommand(spec.commandLine(), parent).run(tree, "demo", options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,11 +20,11 @@ import java.util.Map;
 /** Shared body of {@code run} and {@code demo}: apply overrides, resolve, launch, print the outcome. */
 final class ExperimentCommand {
     private final CommandLine cli;
-    private final Path pluginsDirFlag;
+    private final SufficeCli root;
 
-    ExperimentCommand(CommandLine cli, Path pluginsDirFlag) {
+    ExperimentCommand(CommandLine cli, SufficeCli root) {
         this.cli = cli;
-        this.pluginsDirFlag = pluginsDirFlag;
+        this.root = root;
     }
 
     int run(ConfigTree tree, String defaultName, ExperimentOptions options) {
@@ -35,10 +35,10 @@ final class ExperimentCommand {
             tree = tree.with("run.output", options.output);
         }
         Object configured = tree.get("run.plugins");
-        Path pluginsDir = pluginsDirFlag != null ? pluginsDirFlag
+        Path pluginsDir = root.pluginsDir != null ? root.pluginsDir
                 : Path.of(configured != null ? configured.toString() : RunSettings.DEFAULT_PLUGINS);
         tree = tree.with("run.plugins", pluginsDir.toString());
-        Injector injector = Guice.createInjector(new RuntimeModule(pluginsDir));
+        Injector injector = Guice.createInjector(new RuntimeModule(root.registry(pluginsDir)));
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, defaultName);
         RunOutcome outcome = injector.getInstance(ExperimentLauncher.class)
                 .launch(config, System.console() != null ? System.err : null);

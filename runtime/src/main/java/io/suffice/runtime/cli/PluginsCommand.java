@@ -2,16 +2,12 @@ package io.suffice.runtime.cli;
 
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.runtime.plugin.PluginDescriptor;
-import io.suffice.runtime.plugin.PluginLoadProblem;
 import io.suffice.runtime.plugin.PluginRegistry;
-import io.suffice.runtime.run.RuntimeModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -33,11 +29,8 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = parent.pluginsDir != null ? parent.pluginsDir : Path.of("plugins");
-        PluginRegistry registry = com.google.inject.Guice.createInjector(new RuntimeModule(dir))
-                .getInstance(PluginRegistry.class);
+        PluginRegistry registry = parent.registry(parent.pluginsDir);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (format == Format.csv) {
             out.println("kind,name,description,parameters,source");
             for (PluginDescriptor p : registry.plugins()) {
@@ -54,10 +47,7 @@ final class PluginsCommand implements Callable<Integer> {
                 }
             }
         }
-        List<PluginLoadProblem> problems = registry.problems();
-        for (PluginLoadProblem problem : problems) {
-            err.println("skipped: " + problem);
-        }
+        // Skipped plugin sources were logged as warnings (stderr) by the discovery.
         return 0;
     }
 

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = config.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
-        return new ExperimentCommand(spec.commandLine(), parent.pluginsDir)
+        return new ExperimentCommand(spec.commandLine(), parent)
                 .run(io.suffice.runtime.config.ConfigTree.read(config), name, options);
     }
 }

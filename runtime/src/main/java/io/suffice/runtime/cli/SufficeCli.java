@@ -32,6 +32,26 @@ public final class SufficeCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Plugins found before parsing, in {@link #discoveredDir}; null when discovery failed (a name conflict). */
+    private PluginRegistry discovered;
+    private Path discoveredDir;
+    private ConfigException discoveryError;
+
+    /**
+     * The registry for plugins folder {@code dir}: the one discovered at start-up when the folder is the same,
+     * else a fresh discovery. A plugin name conflict surfaces here as a {@link ConfigException}.
+     */
+    PluginRegistry registry(Path dir) {
+        Path wanted = dir != null ? dir : Path.of(RunSettings.DEFAULT_PLUGINS);
+        if (wanted.toAbsolutePath().normalize().equals(discoveredDir)) {
+            if (discoveryError != null) {
+                throw discoveryError;
+            }
+            return discovered;
+        }
+        return new PluginDiscovery(SufficeCli.class.getClassLoader()).discover(wanted);
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
@@ -52,16 +72,18 @@ public final class SufficeCli implements Runnable {
     }
 
     static CommandLine commandLine(String[] args, PrintWriter err) {
-        CommandLine cli = new CommandLine(new SufficeCli());
-        PluginRegistry registry;
+        SufficeCli root = new SufficeCli();
+        CommandLine cli = new CommandLine(root);
+        Path dir = pluginsDirFrom(args);
+        root.discoveredDir = dir.toAbsolutePath().normalize();
         try {
-            registry = new PluginDiscovery(SufficeCli.class.getClassLoader()).discover(pluginsDirFrom(args));
+            root.discovered = new PluginDiscovery(SufficeCli.class.getClassLoader()).discover(dir);
         } catch (ConfigException e) {
-            // A plugin conflict: the built-in commands still report it when they run.
-            registry = null;
+            // A plugin conflict: the built-in commands report it when they run.
+            root.discoveryError = e;
         }
-        if (registry != null) {
-            for (CommandProvider c : registry.commands()) {
+        if (root.discovered != null) {
+            for (CommandProvider c : root.discovered.commands()) {
                 if (cli.getSubcommands().containsKey(c.name())) {
                     err.println("warning: plugin command '" + c.name() + "' ignored: the name is taken");
                 } else {

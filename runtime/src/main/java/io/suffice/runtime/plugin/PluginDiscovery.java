@@ -79,7 +79,8 @@ public final class PluginDiscovery {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .map(p -> p.toAbsolutePath().normalize()).sorted().toList();
         } catch (IOException e) {
             problems.add(new PluginLoadProblem(dir.toString(), "cannot list plugins folder: " + e.getMessage()));
             return List.of();
@@ -142,7 +143,7 @@ public final class PluginDiscovery {
                 }
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 problems.add(new PluginLoadProblem(jar != null ? jar.toString() : "class path",
-                        service.getSimpleName() + ": " + describe(e)));
+                        describe(e)));
             }
         }
         return out;

@@ -119,7 +119,8 @@ public final class ExperimentLauncher {
                 return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, result.summary(), null);
             } catch (Exception e) {
                 String message = e.getMessage() != null ? e.getMessage() : e.toString();
-                LOG.error("run {} failed: {}", runId, message, e);
+                LOG.error("run {} failed: {}", runId, message);
+                LOG.debug("stack trace of the failure", e);
                 writeSummary(dir, Map.of(), message);
                 return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message);
             }

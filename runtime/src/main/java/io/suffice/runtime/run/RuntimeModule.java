@@ -15,15 +15,25 @@ import java.nio.file.Path;
  */
 public final class RuntimeModule extends AbstractModule {
     private final Path pluginsDir;
+    private final PluginRegistry discovered;
 
+    /** Discovers plugins on the class path and in {@code pluginsDir} when first needed. */
     public RuntimeModule(Path pluginsDir) {
         this.pluginsDir = pluginsDir;
+        this.discovered = null;
+    }
+
+    /** Uses plugins discovered already (the CLI discovers once, before parsing, for plugin subcommands). */
+    public RuntimeModule(PluginRegistry registry) {
+        this.pluginsDir = null;
+        this.discovered = registry;
     }
 
     @Provides
     @Singleton
     PluginRegistry registry() {
-        return new PluginDiscovery(RuntimeModule.class.getClassLoader()).discover(pluginsDir);
+        return discovered != null ? discovered
+                : new PluginDiscovery(RuntimeModule.class.getClassLoader()).discover(pluginsDir);
     }
 
     @Provides
