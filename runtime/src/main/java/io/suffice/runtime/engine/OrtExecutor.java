@@ -1,0 +1,147 @@
+package io.suffice.runtime.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import io.suffice.api.graph.Executable;
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.api.graph.Executor;
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Executor} on ONNX Runtime. Each compiled function is one ONNX model and one {@link OrtSession}, created with
+ * the configured threads and optimisation level and, for {@code cuda[:N]}, the CUDA execution provider. Whether that
+ * provider loads is probed once, in the constructor: when it cannot (CPU-only artifact, no GPU, missing CUDA 12 /
+ * cuDNN 9 libraries) the reason is logged and the executor runs on the CPU, or the constructor throws, as
+ * {@link ExecutionConfig#cpuFallback()} says. Thread-safe; closes every session it opened.
+ */
+public final class OrtExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtExecutor.class);
+
+    private final OrtEnvironment env;
+    private final ExecutionConfig requested;
+    private final ExecutionConfig effective;
+    private final String fallbackReason;
+    private final Map<Key, OrtExecutable> cache = new LinkedHashMap<>();
+    private boolean closed;
+
+    private record Key(Graph graph, List<Value> inputs, List<String> outputNames, List<Value> outputs) {
+    }
+
+    public OrtExecutor(ExecutionConfig config) {
+        this.env = OrtEnvironment.getEnvironment();
+        this.requested = config;
+        String reason = config.isCuda() ? probeCuda(config) : null;
+        if (reason != null) {
+            String msg = "CUDA execution provider for device '" + config.device() + "' is unavailable: " + reason;
+            if (!config.cpuFallback()) {
+                throw new IllegalStateException(msg + " (CPU fallback disabled)");
+            }
+            LOG.warn("{}; falling back to the CPU", msg);
+            this.effective = config.withDevice("cpu");
+        } else {
+            this.effective = config;
+        }
+        this.fallbackReason = reason;
+    }
+
+    /** Why the requested CUDA device was replaced by the CPU, or null when it was not. */
+    public String fallbackReason() {
+        return fallbackReason;
+    }
+
+    /** The configuration asked for (before any fallback). */
+    public ExecutionConfig requested() {
+        return requested;
+    }
+
+    @Override
+    public ExecutionConfig config() {
+        return effective;
+    }
+
+    /** The CUDA provider may be absent from the artifact, or present but unable to load its native libraries. */
+    private String probeCuda(ExecutionConfig config) {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return "this build uses an ONNX Runtime artifact without CUDA support (available providers: "
+                    + OrtEnvironment.getAvailableProviders() + "); build with -Pgpu to use onnxruntime_gpu";
+        }
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.addCUDA(config.cudaDevice());
+            return null;
+        } catch (OrtException | RuntimeException e) {
+            return "the CUDA provider failed to load (no GPU, or CUDA 12 / cuDNN 9 libraries missing): "
+                    + e.getMessage();
+        }
+    }
+
+    OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            if (effective.intraOpThreads() > 0) {
+                o.setIntraOpNumThreads(effective.intraOpThreads());
+            }
+            if (effective.interOpThreads() > 0) {
+                o.setInterOpNumThreads(effective.interOpThreads());
+            }
+            o.setOptimizationLevel(switch (effective.optLevel()) {
+                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+            });
+            if (effective.isCuda()) {
+                o.addCUDA(effective.cudaDevice());
+            }
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized Executable compile(Graph graph, List<Value> inputs, Map<String, Value> outputs) {
+        if (closed) {
+            throw new IllegalStateException("executor is closed");
+        }
+        Key key = new Key(graph, List.copyOf(inputs), List.copyOf(outputs.keySet()),
+                List.copyOf(outputs.values()));
+        OrtExecutable cached = cache.get(key);
+        if (cached != null && !cached.isClosed()) {
+            return cached;
+        }
+        var model = OnnxLowering.lower("suffice", inputs, outputs, Map.of());
+        try (OrtSession.SessionOptions o = sessionOptions()) {
+            OrtSession session = env.createSession(model.toByteArray(), o);
+            OrtExecutable ex = new OrtExecutable(env, session, new ArrayList<>(inputs), new LinkedHashMap<>(outputs),
+                    effective.checkFinite());
+            cache.put(key, ex);
+            return ex;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected the lowered model for outputs " + outputs.keySet()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (OrtExecutable e : cache.values()) {
+            e.close();
+        }
+        cache.clear();
+    }
+}

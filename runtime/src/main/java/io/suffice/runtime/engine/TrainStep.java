@@ -1,0 +1,149 @@
+package io.suffice.runtime.engine;
+
+import io.suffice.api.graph.Executable;
+import io.suffice.api.graph.Executor;
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.ParameterStore;
+import io.suffice.api.graph.Value;
+import io.suffice.api.optim.Optimizer;
+import io.suffice.api.optim.StepInfo;
+import io.suffice.api.tensor.HostTensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled training step: one ONNX model whose inputs are the parameters and the batch and whose outputs are the
+ * loss, the metrics and the gradient of every parameter (or, in fused-GD mode, the updated parameters). Parameters
+ * are read zero-copy from the {@link ParameterStore}; gradients land in pinned buffers that are handed to the
+ * {@link Optimizer}, which updates the store in place. Not thread-safe; closing it closes its session.
+ */
+public final class TrainStep implements AutoCloseable {
+    /** Output name of the loss. */
+    public static final String LOSS = "loss";
+    private static final String GRAD = "grad:";
+    private static final String NEXT = "next:";
+
+    private final Executable exec;
+    private final ParameterStore store;
+    private final List<String> params;
+    private final List<String> metrics;
+    private final Map<String, HostTensor> feeds = new LinkedHashMap<>();
+    private final double fusedStepsize;
+    private final List<HostTensor> grads = new ArrayList<>();
+
+    /**
+     * What one step produced. {@code gradients} are owned by the step and overwritten by the next call.
+     *
+     * @param loss      the loss at the parameters before the update
+     * @param metrics   metric values by name (scalars read as double)
+     * @param gradients gradient per parameter in store order (empty in fused-GD mode)
+     */
+    public record Result(double loss, Map<String, Double> metrics, List<HostTensor> gradients) {
+    }
+
+    private TrainStep(Executable exec, ParameterStore store, List<String> metrics, double fusedStepsize) {
+        this.exec = exec;
+        this.store = store;
+        this.params = store.names();
+        this.metrics = metrics;
+        this.fusedStepsize = fusedStepsize;
+    }
+
+    /**
+     * Differentiates {@code loss} with respect to every parameter in {@code store} and compiles the step.
+     *
+     * @param metrics extra scalar outputs by name (accuracy, margins), computed in the same run
+     */
+    public static TrainStep compile(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
+                                    ParameterStore store) {
+        return build(executor, autodiff, loss, metrics, store, Double.NaN);
+    }
+
+    /**
+     * Like {@link #compile} but with gradient descent fused into the model: it outputs {@code p - stepsize * grad}
+     * for each parameter, which is copied back into the store after the run, so no gradient leaves ONNX Runtime.
+     */
+    public static TrainStep compileFusedGd(Executor executor, Autodiff autodiff, Value loss,
+                                           Map<String, Value> metrics, ParameterStore store, double stepsize) {
+        return build(executor, autodiff, loss, metrics, store, stepsize);
+    }
+
+    private static TrainStep build(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
+                                   ParameterStore store, double eta) {
+        Graph g = loss.graph();
+        List<Value> params = new ArrayList<>();
+        for (String name : store.names()) {
+            Value p = g.find(name);
+            if (p == null || p.kind() != Value.Kind.PARAMETER) {
+                throw new IllegalArgumentException("store parameter '" + name + "' is not a parameter of the graph");
+            }
+            params.add(p);
+        }
+        List<Value> gs = autodiff.gradients(loss, params);
+        Map<String, Value> outs = new LinkedHashMap<>();
+        outs.put(LOSS, loss);
+        metrics.forEach(outs::put);
+        for (int i = 0; i < params.size(); i++) {
+            Value p = params.get(i);
+            if (Double.isNaN(eta)) {
+                outs.put(GRAD + p.name(), gs.get(i));
+            } else {
+                outs.put(NEXT + p.name(), g.sub(p, g.mul(gs.get(i), g.scalar(eta, p.dtype()))));
+            }
+        }
+        List<Value> inputs = new ArrayList<>(params);
+        inputs.addAll(g.inputs());
+        // Only graph inputs the outputs depend on are fed; an unused input would be rejected by nobody but would
+        // force callers to supply it, so keep them all: the batch carries every field anyway.
+        Executable exec = executor.compile(g, inputs, outs);
+        return new TrainStep(exec, store, List.copyOf(metrics.keySet()), eta);
+    }
+
+    /** Runs forward and backward on {@code batch} (graph inputs by name) without updating anything. */
+    public Result run(Map<String, HostTensor> batch) {
+        feeds.clear();
+        feeds.putAll(store.asMap());
+        feeds.putAll(batch);
+        Map<String, HostTensor> out = exec.run(feeds);
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String k : metrics) {
+            m.put(k, out.get(k).toDoubleArray()[0]);
+        }
+        grads.clear();
+        if (Double.isNaN(fusedStepsize)) {
+            for (String p : params) {
+                grads.add(out.get(GRAD + p));
+            }
+        } else {
+            for (String p : params) {
+                store.get(p).buffer().put(out.get(NEXT + p).buffer());
+            }
+        }
+        return new Result(scalar(out.get(LOSS)), m, List.copyOf(grads));
+    }
+
+    /** One training step: gradients by ONNX Runtime, then the optimizer updates the store in place. */
+    public Result step(Map<String, HostTensor> batch, Optimizer optimizer, long step, long totalSteps) {
+        Result r = run(batch);
+        if (Double.isNaN(fusedStepsize)) {
+            optimizer.step(store.tensors(), r.gradients(), new StepInfo(step, totalSteps, r.loss()));
+        }
+        return r;
+    }
+
+    public boolean isFused() {
+        return !Double.isNaN(fusedStepsize);
+    }
+
+    private static double scalar(HostTensor t) {
+        return t.toDoubleArray()[0];
+    }
+
+    @Override
+    public void close() {
+        exec.close();
+    }
+}
