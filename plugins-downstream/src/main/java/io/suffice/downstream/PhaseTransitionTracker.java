@@ -5,8 +5,15 @@ package io.suffice.downstream;
  * 2024; Cai et al., NeurIPS 2024): the phase-transition step (the last step at which the risk increased: from then on
  * GD descends monotonically), how many increases there were, the first step at which the risk reached a target, and
  * the normalized margin when the stable phase began. Feed every step, in order.
+ * <p>
+ * Increases between risks both below {@value #RESOLUTION_FLOOR} are not counted: there the per-sample terms
+ * {@code softplus(-margin)} underflow one by one and the risk moves by rounding, not by the dynamics (adaptive
+ * stepsizes drive it that low).
  */
 public final class PhaseTransitionTracker {
+    /** Risks below this are beyond double precision's resolution of the dynamics. */
+    public static final double RESOLUTION_FLOOR = 1e-250;
+
     private final double targetRisk;
     private double previousRisk = Double.NaN;
     private long lastIncrease = -1;
@@ -23,7 +30,7 @@ public final class PhaseTransitionTracker {
     public void observe(long step, double risk, double normalizedMargin) {
         if (step == 0) {
             marginAtTransition = normalizedMargin;
-        } else if (risk > previousRisk) {
+        } else if (risk > previousRisk && risk >= RESOLUTION_FLOOR) {
             lastIncrease = step;
             increases++;
             marginAtTransition = normalizedMargin;

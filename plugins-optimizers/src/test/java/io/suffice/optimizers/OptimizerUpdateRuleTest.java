@@ -93,6 +93,9 @@ class OptimizerUpdateRuleTest {
         assertThat(step(o, new double[]{0}, new double[]{0.1}, 0, 0.25)[0]).isCloseTo(-0.4, within(1e-15));
         // an underflowed risk with an underflowed gradient gives no step, not NaN
         assertThat(step(o, new double[]{1}, new double[]{0}, 0, 0)).containsExactly(1);
+        // a risk near underflow: eta / L overflows but (g / L) is of order one
+        Optimizer big = new AdaptiveGradientDescent(1000, UpdateOptions.NONE);
+        assertThat(step(big, new double[]{1}, new double[]{-2e-306}, 0, 4e-306)[0]).isCloseTo(501, within(1e-9));
         assertThatThrownBy(() -> step(o, new double[]{1}, new double[]{0}, 7, Double.NaN))
                 .hasMessageContaining("step 7");
     }
