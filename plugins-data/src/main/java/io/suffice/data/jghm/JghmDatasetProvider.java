@@ -61,22 +61,40 @@ public final class JghmDatasetProvider implements DatasetProvider {
                 throw new UncheckedIOException("cannot read JGHM model " + file, e);
             }
         } else {
-            double p = c.getDouble("p");
-            try {
-                model = TransitionMatrixGenerator.generate(new JghmSpec(c.getInt("states"),
-                        orElse(c.getInt("text-depth"), c.getInt("depth")),
-                        orElse(c.getInt("text-branching"), c.getInt("branching")),
-                        orElse(c.getInt("image-depth"), c.getInt("depth")),
-                        orElse(c.getInt("image-branching"), c.getInt("branching")),
-                        c.getDouble("text-p") < 0 ? p : c.getDouble("text-p"),
-                        c.getDouble("image-p") < 0 ? p : c.getDouble("image-p"),
-                        c.getDouble("noise-scale"), c.getLong("seed")));
-            } catch (IllegalArgumentException e) {
-                throw c.invalid("p", e.getMessage());
+            for (String key : List.of("states", "depth", "branching")) {
+                if (c.getInt(key) < 1) {
+                    throw c.invalid(key, "must be >= 1");
+                }
             }
+            for (String key : List.of("text-depth", "text-branching", "image-depth", "image-branching")) {
+                if (c.getInt(key) < 0) {
+                    throw c.invalid(key, "must be >= 1, or 0 to inherit");
+                }
+            }
+            double p = c.getDouble("p");
+            for (String key : List.of("p", "text-p", "image-p")) {
+                double v = c.getDouble(key);
+                if (!(v <= 1 && (v >= 0 || (v == -1 && !key.equals("p"))))) {
+                    throw c.invalid(key, key.equals("p") ? "must be in [0, 1]" : "must be in [0, 1], or -1 to inherit");
+                }
+            }
+            if (!(c.getDouble("noise-scale") > 0)) {
+                throw c.invalid("noise-scale", "must be positive");
+            }
+            model = TransitionMatrixGenerator.generate(new JghmSpec(c.getInt("states"),
+                    orElse(c.getInt("text-depth"), c.getInt("depth")),
+                    orElse(c.getInt("text-branching"), c.getInt("branching")),
+                    orElse(c.getInt("image-depth"), c.getInt("depth")),
+                    orElse(c.getInt("image-branching"), c.getInt("branching")),
+                    c.getDouble("text-p") < 0 ? p : c.getDouble("text-p"),
+                    c.getDouble("image-p") < 0 ? p : c.getDouble("image-p"),
+                    c.getDouble("noise-scale"), c.getLong("seed")));
         }
         double bpP = c.getDouble("bp-p");
         JghmModel belief;
+        if (bpP > 1 || (bpP < 0 && bpP != -1)) {
+            throw c.invalid("bp-p", "must be in [0, 1], or -1 for the data's own matrices");
+        }
         try {
             belief = bpP < 0 ? model : model.withP(bpP);
         } catch (IllegalArgumentException | IllegalStateException e) {

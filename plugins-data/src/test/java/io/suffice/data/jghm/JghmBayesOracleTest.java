@@ -105,6 +105,15 @@ class JghmBayesOracleTest {
     }
 
     @Test
+    void riskEstimatesAreReproducibleForASeedWhateverTheThreadCount() throws Exception {
+        JghmBayesOracle oracle = new JghmBayesOracle(JghmModel.paper(0.2, 1));
+        BayesRisks a = oracle.estimateRisks(600, 4, 9);
+        BayesRisks b = new java.util.concurrent.ForkJoinPool(1).submit(() -> oracle.estimateRisks(600, 4, 9)).get();
+        assertThat(b).isEqualTo(a);
+        assertThat(oracle.estimateRisks(600, 4, 10).clipRisk()).isNotEqualTo(a.clipRisk());
+    }
+
+    @Test
     void rejectsMalformedInputs() {
         JghmBayesOracle oracle = new JghmBayesOracle(JghmModel.paper(0.2, 1));
         assertThat(oracle.states()).isEqualTo(10);

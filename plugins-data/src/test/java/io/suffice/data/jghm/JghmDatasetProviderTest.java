@@ -29,7 +29,7 @@ class JghmDatasetProviderTest {
             v.put(p.name(), p.defaultValue());
         }
         v.putAll(overrides);
-        return new PluginConfig(PluginKind.values()[0], "jghm", v);
+        return new PluginConfig(PluginKind.DATASET, "jghm", v);
     }
 
     @Test
@@ -74,11 +74,26 @@ class JghmDatasetProviderTest {
     }
 
     @Test
+    void misSpecifiedOracleUsesTheMatricesOfBpP() {
+        Dataset exact = new JghmDatasetProvider().create(config(Map.of("p", 0.1)));
+        Dataset wrong = new JghmDatasetProvider().create(config(Map.of("p", 0.1, "bp-p", 0.3)));
+        Batch b = exact.sample(4, new SplittableRandom(2));
+        double[][] q = exact.oracle().orElseThrow().zeroShotPosterior(b.get("image"));
+        double[][] r = wrong.oracle().orElseThrow().zeroShotPosterior(b.get("image"));
+        assertThat(r[0]).isNotEqualTo(q[0]);
+        assertThat(((JghmBayesOracle) wrong.oracle().orElseThrow()).belief().p(Modality.TEXT)).isEqualTo(0.3);
+    }
+
+    @Test
     void rejectsInvalidValuesNamingTheParameter() {
         JghmDatasetProvider p = new JghmDatasetProvider();
         assertThatThrownBy(() -> p.create(config(Map.of("candidates", 4L, "pairing", "unpaired"))))
                 .hasMessageContaining("candidates");
-        assertThatThrownBy(() -> p.create(config(Map.of("p", 1.5)))).hasMessageContaining("p");
+        assertThatThrownBy(() -> p.create(config(Map.of("p", 1.5))))
+                .hasMessage("dataset 'jghm' parameter p = 1.5: must be in [0, 1]");
+        assertThatThrownBy(() -> p.create(config(Map.of("states", 0L))))
+                .hasMessage("dataset 'jghm' parameter states = 0: must be >= 1");
+        assertThatThrownBy(() -> p.create(config(Map.of("bp-p", 2.0)))).hasMessageContaining("parameter bp-p");
         assertThatThrownBy(() -> p.create(config(Map.of("model", "/nonexistent/m.json"))))
                 .hasMessageContaining("/nonexistent/m.json");
     }
