@@ -16,12 +16,16 @@ public final class ScienceExploration {
         int m = Integer.parseInt(args[2]);
         String act = args[3];
         double init = Double.parseDouble(args[4]);
-        Dataset ds = data.equals("xor") ? new XorData(100, Double.parseDouble(args[5]), 0, 0.1, 0)
+        Dataset ds = data.equals("fmnist") ? new io.suffice.data.fmnist.FashionMnistSubset(
+                java.nio.file.Path.of("/usr/share/datasets/fashion-mnist"),
+                io.suffice.data.fmnist.FashionMnistSubset.Split.TRAIN, 0, 2, Integer.parseInt(args[5]),
+                io.suffice.data.fmnist.Preprocessing.MAX_NORM, 0)
+                : data.equals("xor") ? new XorData(100, Double.parseDouble(args[5]), 0, 0.1, 0)
                 : new SeparableGaussians(100, 10, Double.parseDouble(args[5]), 1, 0);
         for (String arg : args[6].split(",")) {
             boolean adaptive = arg.startsWith("a");
             double eta = Double.parseDouble(adaptive ? arg.substring(1) : arg);
-            TwoLayerGd task = new TwoLayerGd(new TwoLayerGdSettings(m, act, 0.5, 1, init, steps, 10, 1e-3, 0));
+            TwoLayerGd task = new TwoLayerGd(new TwoLayerGdSettings(m, act, 0.5, 1, init, steps, 10, Double.parseDouble(System.getProperty("target", "1e-3")), 0));
             FakeRunContext ctx = new FakeRunContext(ds, () -> adaptive ? new AdaptiveGradientDescent(eta, UpdateOptions.NONE)
                     : new GradientDescent(eta), 1);
             long t0 = System.nanoTime();
