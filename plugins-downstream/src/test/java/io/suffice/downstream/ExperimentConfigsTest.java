@@ -34,7 +34,8 @@ class ExperimentConfigsTest {
 
     @SuppressWarnings("unchecked")
     @ParameterizedTest
-    @ValueSource(strings = {"large-stepsize-xor", "large-stepsize-gaussian", "large-stepsize-fmnist"})
+    @ValueSource(strings = {"large-stepsize-xor", "large-stepsize-xor-adaptive", "large-stepsize-gaussian",
+            "large-stepsize-fmnist"})
     void configNamesDeclaredParametersAndEveryArmRuns(String name) throws Exception {
         Path file = Path.of("..", "experiments", name + ".yaml");
         Map<String, Object> root = new ObjectMapper(new YAMLFactory()).readValue(Files.readString(file), Map.class);
