@@ -1,6 +1,7 @@
 package io.suffice.downstream;
 
 import io.suffice.api.optim.Optimizer;
+import io.suffice.api.optim.StepInfo;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.plugin.PluginKind;
@@ -62,7 +63,7 @@ class TwoLayerGdTest {
     void nonFiniteValuesStopTheRunNamingTheStep() {
         Optimizer poison = new Optimizer() {
             @Override
-            public void step(List<HostTensor> params, List<HostTensor> grads, io.suffice.api.optim.StepInfo info) {
+            public void step(List<HostTensor> params, List<HostTensor> grads, StepInfo info) {
                 if (info.step() == 3) {
                     params.get(0).doubles().put(0, Double.NaN);
                 }
