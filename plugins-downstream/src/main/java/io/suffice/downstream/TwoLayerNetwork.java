@@ -1,6 +1,6 @@
 package io.suffice.downstream;
 
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;

@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * Leaky softplus {@code phi(z) = c z + (1 - c) softplus(z)}, {@code softplus(z) = log(1 + e^z)}; {@code c = 0} is

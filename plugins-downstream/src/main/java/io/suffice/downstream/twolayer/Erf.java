@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * The error function and its complement in double precision, with relative accuracy about 1e-15 (absolute in the

@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * Leaky ReLU {@code phi(z) = max(c z, z)} for {@code c in [0, 1)}; {@code c = 0} is ReLU. Exactly 1-homogeneous

@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * Leaky Huberized ReLU {@code phi(z) = c z + (1 - c) H_h(z)} with the Huberized ReLU

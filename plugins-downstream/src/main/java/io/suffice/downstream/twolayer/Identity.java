@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * The identity {@code phi(z) = z}: the two-layer network degenerates to the linear model

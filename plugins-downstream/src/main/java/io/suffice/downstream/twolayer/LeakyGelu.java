@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * Leaky GELU {@code phi(z) = c z + (1 - c) z Phi(z)}, with the exact standard normal CDF

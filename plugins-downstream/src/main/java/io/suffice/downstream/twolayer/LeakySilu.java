@@ -1,4 +1,4 @@
-package io.suffice.encoders.twolayer;
+package io.suffice.downstream.twolayer;
 
 /**
  * Leaky SiLU {@code phi(z) = c z + (1 - c) z sigmoid(z)}; {@code c = 0} is SiLU (swish). With {@code s = sigmoid(z)}:
