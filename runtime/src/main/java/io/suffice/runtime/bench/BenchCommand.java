@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer> {
 
     /** Workloads this engine can express, in the order they run by default. */
-    public static final List<String> WORKLOADS = List.of("matmul", "two-layer-gd-tiny", "two-layer-gd-large");
+    public static final List<String> WORKLOADS = List.of("matmul", "two-layer-gd-tiny", "two-layer-gd-large",
+            "clip-step-cpu", "clip-step-paper");
 
     @Parameters(arity = "0..*", paramLabel = "WORKLOAD",
             description = "Workloads to run (default: all of ${COMPLETION-CANDIDATES}).",
@@ -91,6 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
                             steps(2000));
                     case "two-layer-gd-large" -> Workloads.twoLayerGd(ex, w, 1024, 784, 1024, 10, fused, warmup,
                             steps(50));
+                    case "clip-step-cpu" -> ClipStep.run(ex, w, new ClipStep.Spec(64, 2, 64, 4, 81, 10, 10),
+                            Math.min(warmup, 3), steps(20));
+                    case "clip-step-paper" -> ClipStep.run(ex, w, new ClipStep.Spec(128, 5, 128, 4, 81, 10, 10),
+                            Math.min(warmup, 1), steps(2));
                     default -> throw new IllegalStateException(w);
                 };
                 out.println(format.equals("csv") ? r.csv() : r.line());
