@@ -116,6 +116,7 @@ public final class OrtExecutor implements Executor {
         }
         Key key = new Key(graph, List.copyOf(inputs), List.copyOf(outputs.keySet()),
                 List.copyOf(outputs.values()));
+        cache.values().removeIf(OrtExecutable::isClosed); // closed by their owners (TrainStep.close)
         OrtExecutable cached = cache.get(key);
         if (cached != null && !cached.isClosed()) {
             return cached;
