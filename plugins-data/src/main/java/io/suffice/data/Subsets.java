@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /** Random row subsets of a finite batch (partial Fisher-Yates, without replacement). */
-final class Subsets {
+public final class Subsets {
     private Subsets() {
     }
 
-    static Batch sample(Batch all, int n, RandomGenerator rng) {
+    /** {@code n} distinct random rows of {@code all}, in draw order. */
+    public static Batch sample(Batch all, int n, RandomGenerator rng) {
         int total = all.size();
         if (n < 1 || n > total) {
             throw new IllegalArgumentException("cannot draw " + n + " of " + total + " examples");

@@ -9,6 +9,7 @@ import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
 import io.suffice.api.tensor.HostTensor;
+import io.suffice.encoders.twolayer.Activation;
 
 import java.nio.DoubleBuffer;
 import java.util.LinkedHashMap;
@@ -20,7 +21,9 @@ import java.util.Map;
  * degenerate case of the large-stepsize paper. Model {@code f(x) = w . x}, empirical risk
  * {@code L(w) = (1/n) sum_i softplus(-y_i f(x_i))} (softplus keeps huge margins of either sign finite), gradient
  * {@code -(1/n) sum_i y_i sigmoid(-y_i f(x_i)) x_i}, normalized margin {@code min_i y_i f(x_i) / ||w||}.
- * Reads fields {@code x} [n, d] and {@code y} [n] (labels +-1); starts from {@code w = 0}.
+ * Reads fields {@code x} [n, d] and {@code y} [n] (labels +-1); starts from {@code w = 0}. Diagnostics as in
+ * {@link TwoLayerGd} (summary keys without the {@code final_} prefix); a non-finite value stops the run with a
+ * {@link TrainingDivergedException}.
  */
 public final class LogisticRegression implements DownstreamTask {
     private final long steps;
@@ -45,48 +48,30 @@ public final class LogisticRegression implements DownstreamTask {
         HostTensor g = HostTensor.of(new double[d], d);
         MetricsSink metrics = context.metrics();
 
-        double previousRisk = Double.NaN;
-        long lastIncrease = -1;
-        long stepsToTarget = -1;
+        PhaseTransitionTracker tracker = new PhaseTransitionTracker(targetRisk);
+        Map<String, Double> lastFinite = null;
         Evaluation e = null;
         try (Progress progress = context.progress("logistic regression", steps)) {
             for (long t = 0; t <= steps; t++) {
                 e = evaluate(w.doubles(), g.doubles(), x, y, n, d);
-                if (!Double.isFinite(e.risk) || !Double.isFinite(e.gradNorm)) {
-                    throw new IllegalStateException("diverged at step " + t + ": risk=" + e.risk + ", grad_norm="
-                            + e.gradNorm + "; last finite risk " + previousRisk);
-                }
-                if (t > 0 && e.risk > previousRisk) {
-                    lastIncrease = t;
-                }
-                if (stepsToTarget < 0 && e.risk <= targetRisk) {
-                    stepsToTarget = t;
-                }
-                previousRisk = e.risk;
+                Map<String, Double> values = e.asMap();
+                TrainingDivergedException.requireFinite(t, values, lastFinite);
+                lastFinite = values;
+                tracker.observe(t, e.risk(), e.margin());
                 if (t % logEvery == 0 || t == steps) {
-                    metrics.log(t, e.asMap());
-                    progress.update(t, String.format("risk=%.3g margin=%.3g", e.risk, e.margin));
+                    metrics.log(t, values);
+                    progress.update(t, String.format("risk=%.3g margin=%.3g", e.risk(), e.margin()));
                 }
                 if (t < steps) {
-                    optimizer.step(List.of(w), List.of(g), new StepInfo(t, steps, e.risk));
+                    optimizer.step(List.of(w), List.of(g), new StepInfo(t, steps, e.risk()));
                 }
             }
         }
         Map<String, Double> summary = new LinkedHashMap<>(e.asMap());
-        summary.put("phase_transition_step", (double) lastIncrease);
-        summary.put("steps_to_target", (double) stepsToTarget);
+        summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
+        summary.put("risk_increases", (double) tracker.riskIncreases());
+        summary.put("steps_to_target", (double) tracker.stepsToTarget());
         return new TaskResult(summary);
-    }
-
-    private record Evaluation(double risk, double gradNorm, double paramNorm, double margin) {
-        Map<String, Double> asMap() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("risk", risk);
-            m.put("grad_norm", gradNorm);
-            m.put("param_norm", paramNorm);
-            m.put("normalized_margin", margin);
-            return m;
-        }
     }
 
     /** Risk, gradient (written into {@code grad}), norms and normalized margin at {@code w}. */
@@ -94,6 +79,7 @@ public final class LogisticRegression implements DownstreamTask {
         double[] gsum = new double[d];
         double risk = 0;
         double minMargin = Double.POSITIVE_INFINITY;
+        int correct = 0;
         for (int i = 0; i < n; i++) {
             double f = 0;
             for (int j = 0; j < d; j++) {
@@ -101,8 +87,9 @@ public final class LogisticRegression implements DownstreamTask {
             }
             double margin = y[i] * f;
             minMargin = Math.min(minMargin, margin);
-            risk += softplus(-margin);
-            double coef = -y[i] * sigmoid(-margin) / n;
+            correct += margin > 0 ? 1 : 0;
+            risk += Activation.softplus(-margin);
+            double coef = -y[i] * Activation.sigmoid(-margin) / n;
             for (int j = 0; j < d; j++) {
                 gsum[j] += coef * x[i * d + j];
             }
@@ -115,14 +102,6 @@ public final class LogisticRegression implements DownstreamTask {
             w2 += w.get(j) * w.get(j);
         }
         double wn = Math.sqrt(w2);
-        return new Evaluation(risk / n, Math.sqrt(g2), wn, wn > 0 ? minMargin / wn : 0);
-    }
-
-    static double softplus(double z) {
-        return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-    }
-
-    static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        return new Evaluation(risk / n, Math.sqrt(g2), wn, wn > 0 ? minMargin / wn : 0, correct / (double) n);
     }
 }

@@ -7,7 +7,7 @@ import io.suffice.api.plugin.PluginConfig;
 
 import java.util.List;
 
-/** Plugin {@code gd}: see {@link GradientDescent}. */
+/** Plugin {@code gd}: see {@link GradientDescent}. Parameters: its own, then the shared {@link UpdateOptions}. */
 public final class GradientDescentProvider implements OptimizerProvider {
     @Override
     public String name() {
@@ -16,20 +16,17 @@ public final class GradientDescentProvider implements OptimizerProvider {
 
     @Override
     public String description() {
-        return "gradient descent with a constant stepsize of any size (no clipping)";
+        return "gradient descent w -= eta_t g with a constant (or scheduled) stepsize of any size";
     }
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.ofDouble("stepsize", 1.0, "constant stepsize eta > 0"));
+        return OptimizerParameters.withUpdateOptions(
+                ParameterSpec.ofDouble("stepsize", 1.0, "base stepsize eta > 0 (any size: no hidden rescaling)"));
     }
 
     @Override
-    public Optimizer create(PluginConfig config) {
-        double eta = config.getDouble("stepsize");
-        if (!(eta > 0) || Double.isInfinite(eta)) {
-            throw config.invalid("stepsize", "must be a finite positive number");
-        }
-        return new GradientDescent(eta);
+    public Optimizer create(PluginConfig c) {
+        return new GradientDescent(UpdateOptions.positive(c, "stepsize"), UpdateOptions.from(c));
     }
 }

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 
 /**
  * What the runtime gives a {@link DownstreamTask}: the run folder, the seed, and the components the run's config
- * selected. The component accessors create a fresh instance from the config on every call (a sweep of stepsizes
- * inside one task needs one optimizer per arm), and throw an {@link IllegalStateException} naming the missing config
- * section when the run's config does not select that kind of component.
+ * selected. {@link #optimizer()} and {@link #encoder()} create a fresh instance from the config on every call (a task
+ * that trains several models needs one optimizer each); {@link #dataset()} creates the dataset once per run, since
+ * datasets are immutable. Each throws an {@link IllegalStateException} naming the missing config section when the
+ * run's config does not select that kind of component.
  */
 public interface RunContext {
 
@@ -20,7 +21,7 @@ public interface RunContext {
     /** The run's seed ({@code run.seed}); derive every random generator from it. */
     long seed();
 
-    /** The dataset of section {@code dataset}. */
+    /** The dataset of section {@code dataset}, the same instance on every call within a run. */
     Dataset dataset();
 
     /** The optimizer of section {@code optimizer}. */

@@ -1,0 +1,25 @@
+package io.suffice.downstream;
+
+/**
+ * Settings of the {@code two-layer-gd} task (see {@link TwoLayerGd}).
+ *
+ * @param width      number of hidden units {@code m}
+ * @param activation activation name, one of {@link io.suffice.encoders.twolayer.Activation#NAMES}
+ * @param leakiness  {@code c} of the leaky activations
+ * @param huber      threshold {@code h} of the Huberized ReLU
+ * @param initScale  standard deviation of the Gaussian initialization of {@code W}
+ * @param steps      number of optimizer steps {@code T}
+ * @param logEvery   a metrics row every this many steps (and at the last)
+ * @param targetRisk risk whose first-reaching step is reported
+ * @param batchSize  0 for full-batch gradients; otherwise minibatches of this size drawn without replacement within
+ *                   a step, independently across steps (SGD); diagnostics are always over the full sample
+ */
+public record TwoLayerGdSettings(int width, String activation, double leakiness, double huber, double initScale,
+                                 long steps, long logEvery, double targetRisk, int batchSize) {
+    public TwoLayerGdSettings {
+        if (width < 1 || steps < 1 || logEvery < 1 || batchSize < 0 || !(initScale >= 0)) {
+            throw new IllegalArgumentException("invalid two-layer-gd settings: width " + width + ", steps " + steps
+                    + ", log-every " + logEvery + ", batch-size " + batchSize + ", init-scale " + initScale);
+        }
+    }
+}

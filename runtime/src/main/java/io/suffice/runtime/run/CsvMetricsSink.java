@@ -1,0 +1,84 @@
+package io.suffice.runtime.run;
+
+import io.suffice.api.task.MetricsSink;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@link MetricsSink} appending to a CSV file: header {@code step,<names of the first row>}, one row per call. The
+ * file is flushed at most once a second and on close, so a crashed run keeps nearly everything it logged.
+ * Thread-safe.
+ */
+public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
+    private static final long FLUSH_NANOS = 1_000_000_000L;
+
+    private final Path file;
+    private BufferedWriter out;
+    private List<String> columns;
+    private long lastFlush = System.nanoTime();
+
+    public CsvMetricsSink(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public synchronized void log(long step, Map<String, Double> values) {
+        try {
+            if (columns == null) {
+                columns = new ArrayList<>(values.keySet());
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                out.write("step," + String.join(",", columns));
+                out.newLine();
+            } else if (!columns.containsAll(values.keySet())) {
+                List<String> extra = new ArrayList<>(values.keySet());
+                extra.removeAll(columns);
+                throw new IllegalArgumentException("metrics " + extra + " were not in the first row " + columns);
+            }
+            StringBuilder sb = new StringBuilder(Long.toString(step));
+            for (String c : columns) {
+                Double v = values.get(c);
+                sb.append(',');
+                if (v != null) {
+                    sb.append(format(v));
+                }
+            }
+            out.write(sb.toString());
+            out.newLine();
+            long now = System.nanoTime();
+            if (now - lastFlush > FLUSH_NANOS) {
+                out.flush();
+                lastFlush = now;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.9g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
+                .replaceAll("\\.$", "");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close " + file, e);
+            }
+        }
+    }
+}

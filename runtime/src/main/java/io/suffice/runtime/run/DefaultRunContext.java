@@ -1,0 +1,87 @@
+package io.suffice.runtime.run;
+
+import com.google.inject.ProvisionException;
+import com.google.inject.Provider;
+import io.suffice.api.data.Dataset;
+import io.suffice.api.model.Encoder;
+import io.suffice.api.optim.Optimizer;
+import io.suffice.api.task.MetricsSink;
+import io.suffice.api.task.Progress;
+import io.suffice.api.task.RunContext;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** {@link RunContext} backed by Guice providers; the dataset is created once per run (datasets are immutable). */
+final class DefaultRunContext implements RunContext {
+    private final Path directory;
+    private final long seed;
+    private final Provider<Dataset> datasets;
+    private final Provider<Optimizer> optimizers;
+    private final Provider<Encoder> encoders;
+    private final MetricsSink metrics;
+    private final PrintStream terminal;
+    private Dataset dataset;
+
+    DefaultRunContext(Path directory, long seed, Provider<Dataset> datasets, Provider<Optimizer> optimizers,
+                      Provider<Encoder> encoders, MetricsSink metrics, PrintStream terminal) {
+        this.directory = directory;
+        this.seed = seed;
+        this.datasets = datasets;
+        this.optimizers = optimizers;
+        this.encoders = encoders;
+        this.metrics = metrics;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public synchronized Dataset dataset() {
+        if (dataset == null) {
+            dataset = get(datasets);
+        }
+        return dataset;
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return get(optimizers);
+    }
+
+    @Override
+    public Encoder encoder() {
+        return get(encoders);
+    }
+
+    @Override
+    public MetricsSink metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Progress progress(String label, long total) {
+        return new ConsoleProgress(label, total, terminal);
+    }
+
+    /** Guice wraps what a provider throws; the user should see the plugin's own message. */
+    static <T> T get(Provider<T> provider) {
+        try {
+            return provider.get();
+        } catch (ProvisionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r && e.getErrorMessages().size() == 1) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+}

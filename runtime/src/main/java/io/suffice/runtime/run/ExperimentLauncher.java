@@ -1,0 +1,159 @@
+package io.suffice.runtime.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.inject.Inject;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+import io.suffice.api.task.TaskResult;
+import io.suffice.runtime.config.ConfigResolver;
+import io.suffice.runtime.config.ExperimentConfig;
+import io.suffice.runtime.config.SweepExpansion;
+import io.suffice.runtime.config.SweepExpansion.Arm;
+import io.suffice.runtime.run.RunOutcome.ArmOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Launches an experiment: creates {@code <output>/<name>-<timestamp>/}, writes the resolved {@code config.yaml}, runs
+ * each arm (the single run, or every point of the sweep grid in its own sub-folder) in a child injector built from
+ * {@link ExperimentModule} plus the caller's override modules, and writes {@code summary.json} per arm, and for a
+ * sweep {@code sweep.csv} and overlay plots. An arm that fails is recorded with its message and the others go on.
+ */
+public final class ExperimentLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentLauncher.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Injector injector;
+    private final ConfigResolver resolver;
+
+    @Inject
+    ExperimentLauncher(Injector injector, ConfigResolver resolver) {
+        this.injector = injector;
+        this.resolver = resolver;
+    }
+
+    /**
+     * @param config    the validated experiment
+     * @param terminal  where progress bars go, or null to log progress
+     * @param overrides modules whose bindings replace {@link ExperimentModule}'s (e.g. another optimizer)
+     */
+    public RunOutcome launch(ExperimentConfig config, PrintStream terminal, Module... overrides) {
+        List<Arm> arms = SweepExpansion.expand(config, resolver);
+        Path folder = newRunFolder(config.run().output(), config.run().name());
+        AtomicFiles.writeString(folder.resolve("config.yaml"), config.tree().toYaml());
+        boolean sweep = !config.sweep().isEmpty();
+        int threads = Math.min(config.run().parallel(), arms.size());
+        List<ArmOutcome> outcomes = new ArrayList<>();
+        if (threads <= 1) {
+            for (Arm arm : arms) {
+                outcomes.add(runArm(arm, sweep ? folder.resolve(arm.label()) : folder, sweep, true, terminal,
+                        overrides));
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<ArmOutcome>> futures = new ArrayList<>();
+                for (Arm arm : arms) {
+                    futures.add(pool.submit(() -> runArm(arm, folder.resolve(arm.label()), true, false, null,
+                            overrides)));
+                }
+                for (Future<ArmOutcome> f : futures) {
+                    outcomes.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("sweep interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        RunOutcome outcome = new RunOutcome(folder, outcomes);
+        if (sweep) {
+            SweepReport.write(outcome, config.sweep());
+        }
+        return outcome;
+    }
+
+    private ArmOutcome runArm(Arm arm, Path dir, boolean sweep, boolean exclusiveLog, PrintStream terminal,
+                              Module[] overrides) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        if (sweep) {
+            AtomicFiles.writeString(dir.resolve("config.yaml"), arm.config().tree().toYaml());
+        }
+        String runId = dir.getFileName().toString();
+        try (RunLog ignored = new RunLog(dir.resolve("run.log"), runId, exclusiveLog)) {
+            Injector child = injector.createChildInjector(
+                    Modules.override(new ExperimentModule(arm.config())).with(overrides));
+            try {
+                if (sweep) {
+                    LOG.info("sweep arm {}: {}", arm.label(), arm.values());
+                }
+                TaskResult result = child.getInstance(ExperimentRunner.class).run(dir, terminal);
+                writeSummary(dir, result.summary(), null);
+                MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
+                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, result.summary(), null);
+            } catch (Exception e) {
+                String message = e.getMessage() != null ? e.getMessage() : e.toString();
+                LOG.error("run {} failed: {}", runId, message);
+                LOG.debug("stack trace of the failure", e);
+                writeSummary(dir, Map.of(), message);
+                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message);
+            }
+        }
+    }
+
+    private static void writeSummary(Path dir, Map<String, Double> summary, String error) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("status", error == null ? "ok" : "failed");
+        if (error != null) {
+            json.put("error", error);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        // JSON has no NaN/Infinity; write them as strings so the file stays valid JSON.
+        summary.forEach((k, v) -> figures.put(k, Double.isFinite(v) ? v : String.valueOf(v)));
+        json.put("summary", figures);
+        AtomicFiles.write(dir.resolve("summary.json"), out -> JSON.writeValue(out, json));
+    }
+
+    private static Path newRunFolder(Path output, String name) {
+        String base = name + "-" + LocalDateTime.now().format(STAMP);
+        try {
+            Files.createDirectories(output);
+            for (int i = 0; ; i++) {
+                Path dir = output.resolve(i == 0 ? base : base + "-" + i);
+                try {
+                    return Files.createDirectory(dir);
+                } catch (FileAlreadyExistsException e) {
+                    // another run started in the same second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder under " + output + ": " + e.getMessage(), e);
+        }
+    }
+}

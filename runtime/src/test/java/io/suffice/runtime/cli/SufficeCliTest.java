@@ -1,0 +1,91 @@
+package io.suffice.runtime.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SufficeCliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) {
+    }
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SufficeCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private Path config(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("exp.yaml"), "run: {output: '" + dir.resolve("runs") + "'}\n" + yaml);
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertThat(cli("--version").out()).startsWith("suffice ");
+        Result help = cli("run", "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("--set=KEY=VALUE");
+    }
+
+    @Test
+    void pluginsAsCsvHasAHeaderAndOneRowPerPlugin() {
+        Result r = cli("plugins", "--format", "csv", "--plugins-dir", dir.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out().lines().toList()).first().isEqualTo("kind,name,description,parameters,source");
+        assertThat(r.out()).contains("\noptimizer,test-gd,test gradient descent,stepsize:double=0.5,")
+                .contains("\ndownstream,quadratic,");
+    }
+
+    @Test
+    void runWritesARunFolderAndPrintsTheSummary() throws IOException {
+        Result r = cli("run", config("task: {name: quadratic, steps: 1}\noptimizer: {name: test-gd}").toString(),
+                "--set", "optimizer.stepsize=1");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("run folder: ").contains("w=3.000");
+        try (var runs = Files.list(dir.resolve("runs"))) {
+            Path run = runs.findFirst().orElseThrow();
+            assertThat(run.getFileName().toString()).startsWith("exp-");
+            assertThat(Files.readString(run.resolve("config.yaml"))).contains("stepsize: 1");
+        }
+    }
+
+    @Test
+    void configErrorsExitWithTwoAndOneLine() throws IOException {
+        Result r = cli("run", config("task: {name: quadratic, step: 1}").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: task.step = 1: unknown key for downstream 'quadratic'; choices: "
+                + "[steps, mode, weights, flag]" + System.lineSeparator());
+
+        Result missing = cli("run", dir.resolve("nope.yaml").toString());
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: config file not found: ");
+
+        Result badSet = cli("run", config("task: {name: quadratic}").toString(), "--set", "task.steps");
+        assertThat(badSet.status()).isEqualTo(2);
+        assertThat(badSet.err()).contains("--set expects key=value, got 'task.steps'");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(cli("run").status()).isEqualTo(2);
+        assertThat(cli("frobnicate").status()).isEqualTo(2);
+        assertThat(cli().status()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedRunExitsWithOneAndNamesTheCause() throws IOException {
+        Result r = cli("run", config("task: {name: failing}").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("diverged at step 1: loss=NaN");
+    }
+}
