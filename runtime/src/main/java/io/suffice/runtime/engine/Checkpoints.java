@@ -36,6 +36,29 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
+    /**
+     * A checkpoint holding copies of the live state, so training can continue while (or after) it is written.
+     *
+     * @param step     completed steps
+     * @param rngState the run's serialised random-source state (may be empty)
+     */
+    public static Checkpoint capture(long step, io.suffice.api.graph.ParameterStore store,
+                                     io.suffice.api.optim.Optimizer optimizer, String rngState) {
+        Map<String, HostTensor> params = new LinkedHashMap<>();
+        store.asMap().forEach((k, v) -> params.put(k, v.copy()));
+        Map<String, HostTensor> state = new LinkedHashMap<>();
+        optimizer.state().forEach((k, v) -> state.put(k, v.copy()));
+        return new Checkpoint(step, params, state, rngState, Map.of());
+    }
+
+    /** Loads parameters and optimizer state from {@code c}; returns the step to continue from. */
+    public static long restore(Checkpoint c, io.suffice.api.graph.ParameterStore store,
+                               io.suffice.api.optim.Optimizer optimizer) {
+        store.load(c.params());
+        optimizer.restore(c.optimizerState());
+        return c.step();
+    }
+
     public static void write(Path file, Checkpoint c) throws IOException {
         Map<String, HostTensor> all = new LinkedHashMap<>();
         new TreeMap<>(c.params()).forEach((k, v) -> all.put("param/" + k, v));
