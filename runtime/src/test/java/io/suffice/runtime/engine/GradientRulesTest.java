@@ -1,6 +1,7 @@
 package io.suffice.runtime.engine;
 
 import io.suffice.api.graph.Init;
+import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,31 @@ class GradientRulesTest {
         // float64 wherever ONNX Runtime has CPU kernels; the float32 fallback is for Softplus, Erf and friends
         assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.tanh(v.get(0))).dtype()).isEqualTo(DType.FLOAT64);
         assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.softplus(v.get(0))).dtype()).isNotNull();
+    }
+
+    @Test
+    void compositeIsDifferentiatedByItsOwnRule() {
+        // softsign x / (1 + |x|) built from primitives, declared a composite with a registered rule
+        GradientRegistry reg = GradientRegistry.standard().register("Softsign", (g, n, gy, need) -> {
+            Value x = n.input(0);
+            Value d = g.add(g.abs(x), g.scalar(1, x.dtype()));
+            return List.of(g.div(gy.get(0), g.mul(d, d)));
+        });
+        GradCheck.Outcome o = GradCheck.check(DType.FLOAT64, reg, List.of(p("x", 2, 3)), (g, v) -> {
+            Value x = v.get(0);
+            Value y = g.div(x, g.add(g.abs(x), g.scalar(1, x.dtype())));
+            return g.composite("Softsign", List.of(x), java.util.Map.of(), y);
+        });
+        assertThat(o.dtype()).isEqualTo(DType.FLOAT64);
+        // and the rule is really the one used: a wrong composite rule is caught
+        GradientRegistry wrong = GradientRegistry.standard().register("Softsign", (g, n, gy, need) ->
+                List.of(gy.get(0)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GradCheck.check(DType.FLOAT64, wrong,
+                List.of(p("x", 2, 3)), (g, v) -> {
+                    Value x = v.get(0);
+                    return g.composite("Softsign", List.of(x), java.util.Map.of(),
+                            g.div(x, g.add(g.abs(x), g.scalar(1, x.dtype()))));
+                })).isInstanceOf(AssertionError.class);
     }
 
     @Test
