@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,8 +123,7 @@ public final class Checkpoints {
             }
             Map<String, HostTensor> params = new LinkedHashMap<>();
             Map<String, HostTensor> optim = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }
@@ -150,7 +148,7 @@ public final class Checkpoints {
                 }
             }
             Map<String, String> extra = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> {
+            meta.properties().forEach(e -> {
                 if (!List.of("format", "step", "rng").contains(e.getKey())) {
                     extra.put(e.getKey(), e.getValue().asText());
                 }

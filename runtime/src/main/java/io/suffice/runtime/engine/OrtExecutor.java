@@ -85,9 +85,8 @@ public final class OrtExecutor implements Executor {
                 .toByteArray();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.addCUDA(config.cudaDevice());
-            try (OrtSession s = env.createSession(probe, o)) {
-                return null;
-            }
+            env.createSession(probe, o).close();
+            return null;
         } catch (OrtException | RuntimeException | LinkageError e) {
             return classifyCudaFailure(String.valueOf(e.getMessage()));
         }
