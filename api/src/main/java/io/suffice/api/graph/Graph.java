@@ -209,9 +209,21 @@ public final class Graph {
         return emit("LeakyRelu", List.of(x), Map.of("alpha", alpha), x.dtype(), x.shape());
     }
 
-    /** log(1 + exp(x)). */
+    /**
+     * log(1 + exp(x)). ONNX Runtime implements Softplus for float32 only, so a FLOAT64 input is computed as
+     * {@code relu(x) + log1p(exp(-|x|))} from double-capable primitives (log1p by Goldberg's trick, accurate to a few
+     * ulps even where the result is ~1e-300) and differentiated as one Softplus.
+     */
     public Value softplus(Value x) {
-        return unary("Softplus", x);
+        if (x.dtype() != DType.FLOAT64) {
+            return unary("Softplus", x);
+        }
+        Value u = exp(neg(abs(x)));
+        Value one = scalar(1, DType.FLOAT64);
+        Value w = add(one, u);
+        // log1p(u) = u when 1 + u rounds to 1, else log(w) * u / (w - 1), which cancels the rounding of w
+        Value log1p = where(equal(w, one), u, div(mul(log(w), u), sub(w, one)));
+        return composite("Softplus", List.of(x), Map.of(), add(relu(x), log1p));
     }
 
     public Value erf(Value x) {
