@@ -1,5 +1,8 @@
 package io.suffice.api.data;
 
+import io.suffice.api.oracle.BayesOracle;
+
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,4 +32,7 @@ public interface Dataset {
      * @throws UnsupportedOperationException for generators
      */
     Batch all();
+
+    /** The exact Bayes answers of this data model, when it has them (e.g. the JGHM's belief propagation). */
+    default Optional<BayesOracle> oracle() { return Optional.empty(); }
 }
