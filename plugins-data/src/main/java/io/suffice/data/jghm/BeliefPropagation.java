@@ -91,6 +91,24 @@ public final class BeliefPropagation {
         return new UpwardMessages(logH, logMu);
     }
 
+    /**
+     * Batched upward pass: {@code log p(x_i | y)} for {@code n} examples stored row after row in {@code tokens}
+     * ({@code [n * leaves]}), computed in parallel over examples; result {@code [n][S]}.
+     */
+    public double[][] logRootLikelihoods(int[] tokens, int n) {
+        if (tokens.length < (long) n * leaves) {
+            throw new IllegalArgumentException(n + " examples need " + (long) n * leaves + " tokens, got "
+                    + tokens.length);
+        }
+        double[][] out = new double[n][];
+        java.util.stream.IntStream.range(0, (n + 255) / 256).parallel().forEach(chunk -> {
+            for (int i = chunk * 256; i < Math.min(n, chunk * 256 + 256); i++) {
+                out[i] = upward(tokens, i * leaves).logH()[0];
+            }
+        });
+        return out;
+    }
+
     /** Upward pass with soft leaf evidence {@code logEvidence[i][b] = log lambda_i(b)}, {@code [leaves][S]}. */
     public UpwardMessages upwardSoft(double[][] logEvidence) {
         if (logEvidence.length != leaves) {

@@ -98,9 +98,10 @@ public final class JghmBayesOracle implements BayesOracle {
 
     /** {@code log pi(y | x)} for each example of a flat token array. */
     double[][] logRootPosteriors(Modality modality, int[] x) {
-        int li = leaves(modality);
-        double[][] out = new double[x.length / li][];
-        parallel(out.length, i -> out[i] = LogMath.logNormalize(bp(modality).upward(x, i * li).logH()[0]));
+        double[][] out = bp(modality).logRootLikelihoods(x, x.length / leaves(modality));
+        for (int i = 0; i < out.length; i++) {
+            out[i] = LogMath.logNormalize(out[i]);
+        }
         return out;
     }
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Every BP and oracle quantity against brute-force enumeration of all latent configurations, to 1e-9. */
-class BeliefPropagationBruteForceTest {
+class JghmBeliefPropagationBruteForceTest {
     private static final double TOL = 1e-9;
 
     static Stream<JghmModel> models() {

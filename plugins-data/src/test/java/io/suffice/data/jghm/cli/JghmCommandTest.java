@@ -1,0 +1,112 @@
+package io.suffice.data.jghm.cli;
+
+import io.suffice.api.plugin.CommandProvider;
+import io.suffice.data.jghm.JghmModelJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code jghm} command classes run through picocli with captured output. */
+class JghmCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    /** Runs the command with fresh standard output (errors accumulate). */
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        CommandLine cl = new CommandLine(new JghmCommandProvider().command());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @Test
+    void providerIsDiscovered() {
+        assertThat(ServiceLoader.load(CommandProvider.class).stream().map(p -> p.get().name())).contains("jghm");
+    }
+
+    @Test
+    void bayesPrintsCsvAndWritesIt(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("bayes.csv");
+        int rc = run("bayes", "--p", "0.1,0.3", "--samples", "300", "--format", "csv", "--out", csv.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo(String.join(",", JghmBayesCommand.COLUMNS));
+        assertThat(lines.get(1)).startsWith("0.100000,");
+        assertThat(lines.get(2)).startsWith("0.300000,");
+        String[] row = lines.get(1).split(",");
+        double clip = Double.parseDouble(row[1]);
+        assertThat(clip).isBetween(0.0, Double.parseDouble(row[2]));
+        assertThat(row[2]).isEqualTo(String.format(java.util.Locale.ROOT, "%.6f", 2 * Math.log(4)));
+        assertThat(Files.readString(csv)).isEqualTo(out.toString());
+    }
+
+    @Test
+    void bayesTableAndMisSpecifiedMode() {
+        int rc = run("bayes", "--p", "0.1", "--bp-p", "0.3", "--samples", "200");
+        assertThat(rc).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(0)).startsWith("p ").contains(" bp_p ").contains("next_token_ce_nocond");
+        assertThat(lines.get(1)).startsWith("0.1000").contains("0.3000");
+    }
+
+    @Test
+    void bayesUsageErrorsExitWith2() {
+        assertThat(run("bayes", "--p", "1.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--p must be in [0, 1]");
+        assertThat(run("bayes", "--samples", "0")).isEqualTo(2);
+        assertThat(run("bayes", "--format", "xml")).isEqualTo(2);
+        assertThat(run("bayes", "--no-such-option")).isEqualTo(2);
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required subcommand");
+    }
+
+    @Test
+    void failuresExitWith1(@TempDir Path dir) throws Exception {
+        assertThat(run("bayes", "--model", dir.resolve("missing.json").toString())).isEqualTo(1);
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"S\": 2}");
+        assertThat(run("sample", "--model", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("missing key 'L'");
+    }
+
+    @Test
+    void saveModelThenUseItAndRemixItAtAnotherP(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m.json");
+        assertThat(run("save-model", "--p", "0.2", "--seed", "3", "--out", model.toString())).isZero();
+        assertThat(JghmModelJson.load(model).seed()).hasValue(3);
+        assertThat(Files.readString(model)).contains("\"S\" : 10", "\"L\" : 4", "\"m\" : 3", "\"p\" : 0.2");
+        assertThat(run("bayes", "--model", model.toString(), "--samples", "100", "--format", "csv")).isZero();
+        assertThat(out.toString().lines().toList().get(1)).startsWith("0.200000,");
+        assertThat(run("bayes", "--model", model.toString(), "--p", "0.4", "--samples", "100")).isZero();
+        assertThat(run("save-model", "--p", "0.2")).isEqualTo(2);
+    }
+
+    @Test
+    void sampleWritesCsvAndJsonl(@TempDir Path dir) throws Exception {
+        assertThat(run("sample", "-n", "3", "--format", "csv")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("i,image_root,text_root,image,text");
+        String[] f = lines.get(1).split(",");
+        assertThat(f[1]).isEqualTo(f[2]);
+        assertThat(f[3].split(" ")).hasSize(81);
+        Path jsonl = dir.resolve("s.jsonl");
+        assertThat(run("sample", "-n", "2", "--unpaired", "--format", "jsonl", "--out", jsonl.toString())).isZero();
+        List<String> json = Files.readAllLines(jsonl);
+        assertThat(json).hasSize(2);
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get(0));
+        assertThat(node.get("image")).hasSize(81);
+        assertThat(node.get("image_noisy")).hasSize(81);
+    }
+}
