@@ -147,8 +147,9 @@ public final class GradientRegistry {
                 Arrays.asList(g.expandLike(keep(g, n, gy.get(0)), n.input(0)), null));
         r.register("ReduceMean", (g, n, gy, need) -> {
             Value x = n.input(0);
-            Value e = g.expandLike(keep(g, n, gy.get(0)), x);
-            return Arrays.asList(g.div(e, count(g, x, axes(n))));
+            // divide the small reduced tensor before expanding it: one pass less over the full-size gradient
+            Value scaled = g.div(keep(g, n, gy.get(0)), count(g, x, axes(n)));
+            return Arrays.asList(g.expandLike(scaled, x));
         });
         r.register("ReduceMax", (g, n, gy, need) -> {
             Value x = n.input(0);
