@@ -1,12 +1,39 @@
 package io.suffice.api.model;
 
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+
 /**
  * A model architecture created by an {@link io.suffice.api.plugin.EncoderProvider}: it maps a batch field to an
- * output (an embedding, or a logit for a classifier). The engine issue gives it its graph-building methods; the
- * plugin SPI, discovery and configuration around it are complete already.
+ * output (an embedding, or a logit for a classifier). An encoder is a graph builder: {@link #forward} declares its
+ * parameters in a {@link Graph} (names prefixed with {@link #name()}) and returns its output, which the runtime then
+ * differentiates, compiles and runs. Implementations should be immutable configurations; calling {@code forward}
+ * twice on one graph is an error (the parameter names would clash).
+ *
+ * <pre>{@code
+ * Graph g = new Graph(seed);
+ * Value x = g.input("x", DType.FLOAT32, Shape.DYNAMIC, 784);
+ * Value z = encoder.forward(g, x);          // [N, outputDim]
+ * }</pre>
  */
 public interface Encoder {
 
     /** A short human-readable summary (architecture and sizes), written to the run log. */
     String summary();
+
+    /** Prefix of this encoder's parameter names. */
+    default String name() {
+        return "encoder";
+    }
+
+    /**
+     * Declares the parameters in {@code graph} and builds the forward pass.
+     *
+     * @param graph the graph to build into
+     * @param input the batch field this encoder reads, with a symbolic batch dimension
+     * @return the output, batch dimension first
+     */
+    default Value forward(Graph graph, Value input) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not build a graph");
+    }
 }

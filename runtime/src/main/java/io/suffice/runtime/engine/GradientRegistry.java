@@ -147,8 +147,9 @@ public final class GradientRegistry {
                 Arrays.asList(g.expandLike(keep(g, n, gy.get(0)), n.input(0)), null));
         r.register("ReduceMean", (g, n, gy, need) -> {
             Value x = n.input(0);
-            Value e = g.expandLike(keep(g, n, gy.get(0)), x);
-            return Arrays.asList(g.div(e, count(g, x, axes(n))));
+            // divide the small reduced tensor before expanding it: one pass less over the full-size gradient
+            Value scaled = g.div(keep(g, n, gy.get(0)), count(g, x, axes(n)));
+            return Arrays.asList(g.expandLike(scaled, x));
         });
         r.register("ReduceMax", (g, n, gy, need) -> {
             Value x = n.input(0);
@@ -171,7 +172,16 @@ public final class GradientRegistry {
             }
             Value dy = gy.get(0);
             Value ga = need[0] ? unbroadcast(g, g.matMul(dy, swapLast(g, b)), a.shape()) : null;
-            Value gb = need[1] ? unbroadcast(g, g.matMul(swapLast(g, a), dy), b.shape()) : null;
+            Value gb = null;
+            if (need[1] && b.rank() == 2 && a.rank() > 2) {
+                // a shared weight applied to a batch of sequences: flatten the leading dims into one GEMM
+                // (a^T dy over all rows) instead of a batched product followed by a large reduction
+                long k = a.shape().dim(-1);
+                long m = dy.shape().dim(-1);
+                gb = g.matMul(g.transpose(g.reshape(a, -1, k), 1, 0), g.reshape(dy, -1, m));
+            } else if (need[1]) {
+                gb = unbroadcast(g, g.matMul(swapLast(g, a), dy), b.shape());
+            }
             return Arrays.asList(ga, gb);
         });
         r.register("Gemm", GradientRegistry::gemm);

@@ -146,10 +146,13 @@ public final class OnnxLowering {
 
     static OnnxMl.ValueInfoProto valueInfo(String name, Value v) {
         OnnxMl.TensorShapeProto.Builder sb = OnnxMl.TensorShapeProto.newBuilder();
-        for (long d : v.shape().dims()) {
+        long[] dims = v.shape().dims();
+        for (int i = 0; i < dims.length; i++) {
+            long d = dims[i];
             OnnxMl.TensorShapeProto.Dimension.Builder db = OnnxMl.TensorShapeProto.Dimension.newBuilder();
             if (d == Shape.DYNAMIC) {
-                db.setDimParam(BATCH_DIM);
+                // a leading symbolic dim is the shared batch size; later ones (sequence lengths) are per input
+                db.setDimParam(i == 0 ? BATCH_DIM : name + "_d" + i);
             } else {
                 db.setDimValue(d);
             }

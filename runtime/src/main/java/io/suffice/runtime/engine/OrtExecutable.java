@@ -157,6 +157,9 @@ final class OrtExecutable implements Executable {
             for (int i = 0; i < in.rank(); i++) {
                 long want = in.shape().dim(i);
                 long got = h.shape().dim(i);
+                if (want == Shape.DYNAMIC && i > 0) {
+                    continue; // other symbolic dims (sequence length) vary independently
+                }
                 if (want == Shape.DYNAMIC) {
                     if (batch == Shape.DYNAMIC) {
                         batch = got;

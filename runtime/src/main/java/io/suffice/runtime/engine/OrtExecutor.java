@@ -116,13 +116,26 @@ public final class OrtExecutor implements Executor {
         }
         Key key = new Key(graph, List.copyOf(inputs), List.copyOf(outputs.keySet()),
                 List.copyOf(outputs.values()));
+        cache.values().removeIf(OrtExecutable::isClosed); // closed by their owners (TrainStep.close)
         OrtExecutable cached = cache.get(key);
         if (cached != null && !cached.isClosed()) {
             return cached;
         }
         var model = OnnxLowering.lower("suffice", inputs, outputs, Map.of());
         try (OrtSession.SessionOptions o = sessionOptions()) {
-            OrtSession session = env.createSession(model.toByteArray(), o);
+            OrtSession session;
+            try {
+                session = env.createSession(model.toByteArray(), o);
+            } catch (OrtException e) {
+                if (!String.valueOf(e.getMessage()).contains("com.microsoft")) {
+                    throw e;
+                }
+                // ONNX Runtime's fusions emit contrib ops (FusedMatMul) that exist for float32 only; a float64
+                // graph then fails, so retry without graph optimisations.
+                LOG.debug("retrying without optimisations: {}", e.getMessage());
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                session = env.createSession(model.toByteArray(), o);
+            }
             OrtExecutable ex = new OrtExecutable(env, session, new ArrayList<>(inputs), new LinkedHashMap<>(outputs),
                     effective.checkFinite());
             cache.put(key, ex);

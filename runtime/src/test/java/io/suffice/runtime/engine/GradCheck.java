@@ -66,7 +66,17 @@ final class GradCheck {
         for (Param p : params) {
             ps.add(g.parameter(p.name(), dt, p.shape(), p.init()));
         }
-        Value y = op.apply(g, ps);
+        return checkBuilt(dt, rules, g, ps, op.apply(g, ps));
+    }
+
+    /** Checks the gradients of every parameter that {@code build} declares (layers declare their own). */
+    static Outcome checkAll(DType dt, java.util.function.Function<Graph, Value> build) {
+        Graph g = new Graph(7);
+        Value y = build.apply(g);
+        return checkBuilt(dt, GradientRegistry.standard(), g, g.parameters(), y);
+    }
+
+    private static Outcome checkBuilt(DType dt, GradientRegistry rules, Graph g, List<Value> ps, Value y) {
         HostTensor r = HostTensor.zeros(dt, y.shape());
         Init.normal(1.0).fill(r, new SplittableRandom(11));
         Value loss = g.reduceSum(g.mul(y, g.constant(r)), false);
