@@ -37,4 +37,24 @@ class DenoiseTaskTest {
         assertThat(s.get("eval_mse")).isGreaterThan(s.get("eval_bayes_mse") - 0.05)
                 .isLessThan(s.get("eval_bayes_mse_no_cond"));
     }
+
+    @Test
+    void jointAndUnconditionedModesTrain() throws Exception {
+        for (Conditioning c : new Conditioning[]{Conditioning.JOINT, Conditioning.NONE}) {
+            TaskResult r;
+            EngineRunContext ctx = new EngineRunContext(EngineRunContext.smallJghm(),
+                    new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir);
+            try (ctx) {
+                r = new DenoiseTask(settings(c, 200)).run(ctx);
+            }
+            Map<String, Double> s = r.summary();
+            System.out.println("denoise " + c.label() + ": " + s);
+            assertThat(s.get("train_mse_last100")).isLessThan(ctx.rows().get(0).get("loss_mean"));
+            // no conditioning: the model cannot beat the no-text Bayes denoiser (up to sampling noise)
+            assertThat(s.get("eval_mse")).isGreaterThan(s.get("eval_bayes_mse") - 0.05);
+            if (c == Conditioning.NONE) {
+                assertThat(s.get("eval_mse")).isGreaterThan(s.get("eval_bayes_mse_no_cond") - 0.1);
+            }
+        }
+    }
 }
