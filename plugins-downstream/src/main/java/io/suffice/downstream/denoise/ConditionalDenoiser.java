@@ -30,7 +30,11 @@ import java.util.List;
  *     in {@code [0, S-1]}.</li>
  * </ul>
  * Loss: squared error summed over the L leaves, averaged over the batch,
- * {@code (1/B) sum_b sum_i (xhat_bi - x_bi)^2}, the unit of {@code BayesRisks#denoiseMse}. Immutable.
+ * {@code (1/B) sum_b sum_i (xhat_bi - x_bi)^2}, the unit of {@code BayesRisks#denoiseMse}.
+ * <p>
+ * With {@code noiseLevelInput} (beyond the authors: the denoiser of a multi-level diffusion model) sigma is an input
+ * {@link #SIGMA} {@code [B]} per example instead of a constant: the features use each example's sigma, and a learned
+ * embedding of {@code log sigma} ({@code 1 -> d}) is added to every token. Immutable.
  *
  * @param states       S
  * @param leaves       L (81 in the JGHM)
@@ -38,10 +42,18 @@ import java.util.List;
  * @param conditioning where the extra token comes from
  */
 public record ConditionalDenoiser(int states, int leaves, double sigma, int width, int depth, int heads,
-                                  Conditioning conditioning, DType dtype) {
+                                  Conditioning conditioning, DType dtype, boolean noiseLevelInput) {
     /** Input names. */
     public static final String NOISY = "noisy";
     public static final String TARGET = "target";
+    /** Input name of the per-example noise scale {@code [B]} (with {@code noiseLevelInput}). */
+    public static final String SIGMA = "sigma";
+
+    /** The paper's single-noise-level denoiser (sigma fixed). */
+    public ConditionalDenoiser(int states, int leaves, double sigma, int width, int depth, int heads,
+                               Conditioning conditioning, DType dtype) {
+        this(states, leaves, sigma, width, depth, heads, conditioning, dtype, false);
+    }
 
     public ConditionalDenoiser {
         if (states < 2 || leaves < 1 || !(sigma > 0)) {
@@ -51,10 +63,21 @@ public record ConditionalDenoiser(int states, int leaves, double sigma, int widt
     }
 
     /** The built graph's handles. */
-    public record Built(Value noisy, Value target, ConditionToken condition, Value prediction, Value loss) {
-        /** Every graph input the loss needs (noisy, target, conditioning). */
+    public record Built(Value noisy, Value target, Value sigma, ConditionToken condition, Value prediction,
+                        Value loss) {
+        /** Every graph input the loss needs (noisy, target, sigma when an input, conditioning). */
         public List<Value> inputs() {
             List<Value> l = new ArrayList<>(List.of(noisy, target));
+            l.addAll(predictionInputs().subList(1, predictionInputs().size()));
+            return l;
+        }
+
+        /** Every graph input the prediction needs (noisy, sigma when an input, conditioning). */
+        public List<Value> predictionInputs() {
+            List<Value> l = new ArrayList<>(List.of(noisy));
+            if (sigma != null) {
+                l.add(sigma);
+            }
             l.addAll(condition.inputs());
             return l;
         }
@@ -70,24 +93,36 @@ public record ConditionalDenoiser(int states, int leaves, double sigma, int widt
     public Built build(Graph g, int embeddingDim, Encoder jointEncoder, long conditionLength) {
         Value z = g.input(NOISY, dtype, Shape.DYNAMIC, leaves);
         Value x = g.input(TARGET, dtype, Shape.DYNAMIC, leaves);
-        Value leafTokens = new Linear(g, "denoiser.in", states, width, true, dtype).apply(features(g, z));
+        Value sig = noiseLevelInput ? g.input(SIGMA, dtype, Shape.DYNAMIC) : null;
+        Value leafTokens = new Linear(g, "denoiser.in", states, width, true, dtype).apply(features(g, z, sig));
         ConditionToken cond = new ConditionToken(conditioning);
         Value c = cond.build(g, leafTokens, width, embeddingDim, jointEncoder, conditionLength, dtype);
         Value pos = g.parameter("denoiser.pos", dtype, Shape.of(leaves + 1, width), Init.normal(0.02));
         Value h = g.add(g.concat(1, c, leafTokens), pos);                                      // [B, L+1, d]
+        if (sig != null) {
+            Value logSigma = g.unsqueeze(g.log(sig), 1, 2);                                      // [B, 1, 1]
+            h = g.add(h, new Linear(g, "denoiser.level", 1, width, true, dtype).apply(logSigma)); // [B, 1, d]
+        }
         h = new TransformerStack("denoiser", width, depth, heads, dtype).apply(g, h, null);
         Value leafOut = g.slice(h, new long[]{1}, new long[]{leaves + 1}, new long[]{1}, null); // [B, L, d]
         Value logits = new Linear(g, "denoiser.out", width, states, true, dtype).apply(leafOut);
         Value mean = g.reduceSum(g.mul(g.softmax(logits, -1), symbols(g)), false, 2);          // [B, L]
         Value err = g.sub(mean, x);
         Value loss = g.reduceMean(g.reduceSum(g.mul(err, err), false, 1), false);
-        return new Built(z, x, cond, mean, loss);
+        return new Built(z, x, sig, cond, mean, loss);
     }
 
-    /** {@code f[b, i, s] = -(z[b, i] - s)^2 / (2 sigma^2)}: {@code [B, L] -> [B, L, S]}. */
-    Value features(Graph g, Value z) {
+    /**
+     * {@code f[b, i, s] = -(z[b, i] - s)^2 / (2 sigma^2)}: {@code [B, L] -> [B, L, S]}, with the constant sigma or,
+     * when {@code sigmaInput} is not null, each example's.
+     */
+    Value features(Graph g, Value z, Value sigmaInput) {
         Value d = g.sub(g.unsqueeze(z, 2), symbols(g));
-        return g.mul(g.mul(d, d), g.scalar(-1 / (2 * sigma * sigma), dtype));
+        if (sigmaInput == null) {
+            return g.mul(g.mul(d, d), g.scalar(-1 / (2 * sigma * sigma), dtype));
+        }
+        Value s = g.unsqueeze(sigmaInput, 1, 2);                                                 // [B, 1, 1]
+        return g.div(g.mul(d, d), g.mul(g.mul(s, s), g.scalar(-2, dtype)));
     }
 
     /** The symbol values {@code 0..S-1} as a constant {@code [S]}. */

@@ -80,8 +80,7 @@ public final class DenoiseTask implements DownstreamTask {
             LOG.info("denoise: conditioning {}, width {}, depth {}, {} parameters, {} steps of {}",
                     s.conditioning().label(), s.width(), s.depth(), store.count(), s.steps(), s.batch());
             List<Value> predictInputs = new ArrayList<>(g.parameters());
-            predictInputs.add(built.noisy());
-            predictInputs.addAll(built.condition().inputs());
+            predictInputs.addAll(built.predictionInputs());
             final FrozenTower frozen = tower;
             try (TrainStep step = new TrainStep(g, store, built.inputs(), built.loss(), Map.of(), ctx.executor(),
                     ctx.differentiator());

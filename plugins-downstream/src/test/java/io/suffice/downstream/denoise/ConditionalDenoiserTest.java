@@ -144,6 +144,38 @@ class ConditionalDenoiserTest {
         }
     }
 
+    @Test
+    void noiseLevelInputFeaturesUseEachRowsSigmaAndHaveCorrectGradients() {
+        ConditionalDenoiser model = new ConditionalDenoiser(S, L, 1.0, D, 1, 2, Conditioning.FROZEN, DType.FLOAT64,
+                true);
+        Graph g = new Graph(17);
+        Value z = g.input("z", DType.FLOAT64, io.suffice.api.tensor.Shape.DYNAMIC, L);
+        Value sig = g.input("s", DType.FLOAT64, io.suffice.api.tensor.Shape.DYNAMIC);
+        Value f = model.features(g, z, sig);
+        double[] zs = feeds(false).get(ConditionalDenoiser.NOISY).toDoubleArray();
+        double[] sigmas = {0.3, 2.5};
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+             Executable e = ex.compile(g, List.of(z, sig), Map.of("f", f))) {
+            double[] out = e.run(Map.of("z", HostTensor.of(zs, B, L), "s", HostTensor.of(sigmas, B)))
+                    .get("f").toDoubleArray();
+            for (int b = 0; b < B; b++) {
+                for (int i = 0; i < L; i++) {
+                    for (int s = 0; s < S; s++) {
+                        double want = -Math.pow(zs[b * L + i] - s, 2) / (2 * sigmas[b] * sigmas[b]);
+                        assertThat(out[(b * L + i) * S + s]).isCloseTo(want, within(1e-12));
+                    }
+                }
+            }
+        }
+        ConditionalDenoiser f32 = new ConditionalDenoiser(S, L, 1.0, D, 1, 2, Conditioning.FROZEN, DType.FLOAT32,
+                true);
+        Graph g2 = new Graph(19);
+        ConditionalDenoiser.Built built = f32.build(g2, E, null, 0);
+        Map<String, HostTensor> in = asFloat32(feeds(true));
+        in.put(ConditionalDenoiser.SIGMA, HostTensor.of(new float[]{0.3f, 2.5f}, B));
+        assertThat(FiniteDifferences.worstRelativeError(g2, built.loss(), built.inputs(), in, 4)).isLessThan(2e-2);
+    }
+
     static Map<String, HostTensor> asFloat32(Map<String, HostTensor> m) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, Tensors.asFloat(v, DType.FLOAT32)));
