@@ -138,6 +138,7 @@ public final class VlmTask implements DownstreamTask {
         double first = 0;
         double bayes = 0;
         double bayesFirst = 0;
+        double noCondFirst = 0;
         double noCond = 0;
         int n = 0;
         for (int done = 0; done < s.evalSamples(); done += EVAL_CHUNK) {
@@ -165,6 +166,7 @@ public final class VlmTask implements DownstreamTask {
                 double[][][] p0 = oracle.nextTokenPosterior(text, null);
                 for (int i = 0; i < m; i++) {
                     bayesFirst -= Math.log(pb[i][0][(int) x[i * length]]);
+                    noCondFirst -= Math.log(p0[i][0][(int) x[i * length]]);
                     for (int j = 1; j < length; j++) {
                         bayes -= Math.log(pb[i][j][(int) x[i * length + j]]);
                         noCond -= Math.log(p0[i][j][(int) x[i * length + j]]);
@@ -183,6 +185,7 @@ public final class VlmTask implements DownstreamTask {
             // 1: as good as Bayes; 0: no better than ignoring the image
             summary.put("eval_conditioning_gain", (noCond - model) / (noCond - bayes));
             summary.put("eval_bayes_first_token_ce", bayesFirst / n);
+            summary.put("eval_bayes_first_token_ce_no_cond", noCondFirst / n);
         }
         summary.put("eval_samples", (double) n);
     }

@@ -10,6 +10,7 @@ import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class FrozenTower implements AutoCloseable {
             mine.put(n, t);
         }
         store.load(mine);
-        List<Value> inputs = new java.util.ArrayList<>(g.parameters());
+        List<Value> inputs = new ArrayList<>(g.parameters());
         inputs.add(x);
         this.embed = executor.compile(g, inputs, Map.of("embedding", f));
     }
