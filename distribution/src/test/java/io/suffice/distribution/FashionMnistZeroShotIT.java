@@ -16,7 +16,7 @@ class FashionMnistZeroShotIT {
 
     @Test
     void contrastiveTowersExportReloadAndClassifyZeroShot(@TempDir Path dir) throws Exception {
-        var r = FashionMnistCaptions.run(new FashionMnistCaptions.Settings(20_000, 300, 256, 5_000, 1), dir);
+        var r = FashionMnistCaptions.run(new FashionMnistCaptions.Settings(Integer.getInteger("fm.train", 20_000), Integer.getInteger("fm.steps", 300), 256, Integer.getInteger("fm.probe", 5_000), 1), dir);
         System.out.printf("fashion-mnist captions: final loss %.4f, reload error %.2g, zero-shot top-1 %.4f, "
                 + "linear probe %.4f%n", r.finalLoss(), r.reloadError(), r.zeroShotTop1(), r.probeTop1());
         assertThat(r.reloadError()).isLessThan(1e-4);

@@ -6,6 +6,7 @@ import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.OnnxModelInfo;
 import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.model.PretrainedEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +20,16 @@ import java.util.Map;
  * configuration against them: every mapped input and the chosen output must exist (the error lists the real ones),
  * and the output's declared rank must suit the pooling. It is then used in one of two ways:
  * <ul>
- *   <li>frozen, through ONNX Runtime: {@link #open(Executor)} gives a {@link FrozenOnnxEncoder} that maps batch
- *       fields to {@code FLOAT32 [batch, dim]} embeddings; any operator ONNX Runtime runs is fine;</li>
+ *   <li>frozen, through ONNX Runtime: {@link #open(Executor)} gives a {@link FrozenOnnxEncoder} (an api
+ *       {@link io.suffice.api.model.Embedder}, so tasks of other plugins can use it) that maps batch fields to
+ *       {@code FLOAT32 [batch, dim]} embeddings; any operator ONNX Runtime runs is fine;</li>
  *   <li>inside a suffice {@link Graph}: {@link #forward} imports the model's graph with {@link OnnxImporter}
  *       (initializers become parameters when {@code trainable}, else constants), which works when every operator
  *       has an import rule and a gradient rule; the error names the ones that do not.</li>
  * </ul>
  * Immutable and thread-safe (the parsed model is kept for {@link #forward}).
  */
-public final class OnnxFileEncoder implements Encoder {
+public final class OnnxFileEncoder implements PretrainedEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxFileEncoder.class);
 
     private final OnnxFileEncoderSettings settings;
@@ -117,6 +119,7 @@ public final class OnnxFileEncoder implements Encoder {
     /**
      * Opens the file as a frozen encoder on {@code executor} (one ONNX Runtime session; close it, or the executor).
      */
+    @Override
     public FrozenOnnxEncoder open(Executor executor) {
         return new FrozenOnnxEncoder(this, executor.load(settings.file()));
     }
