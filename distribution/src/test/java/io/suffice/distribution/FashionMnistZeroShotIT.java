@@ -16,6 +16,8 @@ class FashionMnistZeroShotIT {
 
     @Test
     void contrastiveTowersExportReloadAndClassifyZeroShot(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(FashionMnistCaptions.DATA),
+                "Debian package dataset-fashion-mnist is not installed");
         var r = FashionMnistCaptions.run(new FashionMnistCaptions.Settings(Integer.getInteger("fm.train", 20_000), Integer.getInteger("fm.steps", 300), 256, Integer.getInteger("fm.probe", 5_000), 1), dir);
         System.out.printf("fashion-mnist captions: final loss %.4f, reload error %.2g, zero-shot top-1 %.4f, "
                 + "linear probe %.4f%n", r.finalLoss(), r.reloadError(), r.zeroShotTop1(), r.probeTop1());
