@@ -27,14 +27,13 @@ import java.util.Map;
  *       (initializers become parameters when {@code trainable}, else constants), which works when every operator
  *       has an import rule and a gradient rule; the error names the ones that do not.</li>
  * </ul>
- * Immutable and thread-safe (the parsed model is kept for {@link #forward}).
+ * Immutable and thread-safe; the parsed model is not kept ({@link #forward} reads the file again).
  */
 public final class OnnxFileEncoder implements PretrainedEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxFileEncoder.class);
 
     private final OnnxFileEncoderSettings settings;
     private final String name;
-    private final OnnxMl.ModelProto model;
     private final OnnxModelInfo info;
     private final OnnxModelInfo.TensorSpec output;
 
@@ -50,7 +49,6 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
         this.name = name;
         OpsetSupport.check(settings.file(), model);
         ExternalDataGuard.check(settings.file(), model);
-        this.model = model;
         this.info = OnnxModelInspector.describe(model);
         for (String in : settings.inputs().keySet()) {
             info.input(in);
@@ -106,7 +104,7 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
 
     @Override
     public Encoder withName(String newName) {
-        return new OnnxFileEncoder(settings, newName, model);
+        return new OnnxFileEncoder(settings, newName, OnnxModelInspector.parse(settings.file()));
     }
 
     @Override
@@ -142,6 +140,10 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
 
     /** Multi-input form of {@link #forward(Graph, Value)}: values by model input name. */
     public Value forward(Graph graph, Map<String, Value> inputs) {
+        // parsed again here rather than kept: the weights would otherwise stay in memory twice for frozen use
+        OnnxMl.ModelProto model = OnnxModelInspector.parse(settings.file());
+        OpsetSupport.check(settings.file(), model);
+        ExternalDataGuard.check(settings.file(), model);
         Map<String, Value> outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
                 List.of(output.name()));
         Value y = outs.get(output.name());
