@@ -142,7 +142,7 @@ final class FashionMnistCaptions {
                     String template = TRAIN_TEMPLATES.get(rng.nextInt(TRAIN_TEMPLATES.size()));
                     captions.add(template.replace("{}", CLASSES.get(trainY.get(j, 0))));
                 }
-                WordTokenizer.Encoded e = tok.encode(captions);
+                io.suffice.encoders.onnx.zeroshot.TokenizedText e = tok.encode(captions);
                 last = step.step(Map.of("pixels", HostTensor.of(px, s.batch(), 784), "input_ids", e.inputIds(),
                         "attention_mask", e.attentionMask(), "eye", eyeT), adam, t, s.steps()).loss();
             }
@@ -160,7 +160,7 @@ final class FashionMnistCaptions {
                      .withNormalize(true)).open(ex)) {
             PromptEnsemble prompts = new PromptEnsemble(CLASSES, ZERO_SHOT_TEMPLATES);
             ZeroShotClassifier zs = new ZeroShotClassifier(prompts.classEmbeddings(texts -> {
-                WordTokenizer.Encoded e = tok.encode(texts);
+                io.suffice.encoders.onnx.zeroshot.TokenizedText e = tok.encode(texts);
                 return rows(text.encode(Map.of("input_ids", e.inputIds(), "attention_mask", e.attentionMask())));
             }));
             float[][] testEmb = rows(image.encode(Map.of("pixels", HostTensor.of(testPixels, testX.count(), 784))));

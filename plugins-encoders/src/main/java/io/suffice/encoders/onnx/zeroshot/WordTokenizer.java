@@ -1,9 +1,5 @@
 package io.suffice.encoders.onnx.zeroshot;
 
-import io.suffice.api.tensor.DType;
-import io.suffice.api.tensor.HostTensor;
-import io.suffice.api.tensor.Shape;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +20,7 @@ import java.util.Map;
  * This is not the BPE tokenizer of OpenAI CLIP or a Hugging Face model: models trained with subword tokenizers need
  * their own tokenizer (see docs/onnx.md). Immutable and thread-safe.
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements TextTokenizer {
     private final Map<String, Long> ids = new HashMap<>();
     private final int length;
     private final long pad;
@@ -52,6 +48,7 @@ public final class WordTokenizer {
         return new WordTokenizer(lines, length);
     }
 
+    @Override
     public int length() {
         return length;
     }
@@ -104,16 +101,14 @@ public final class WordTokenizer {
     }
 
     /**
-     * Encodes texts as {@code input_ids} and {@code attention_mask}, both {@code INT64 [texts, length]}: ids cut to
-     * {@code length} (keeping {@code <eos>} last when present) and padded; the mask is 1 on real tokens.
+     * Encodes texts: ids cut to {@code length} (keeping {@code <eos>} last when present) and padded with
+     * {@code <pad>}; the mask is 1 on real tokens.
      */
-    public Encoded encode(List<String> texts) {
-        HostTensor idsT = HostTensor.zeros(DType.INT64, Shape.of(texts.size(), length));
-        HostTensor mask = HostTensor.zeros(DType.INT64, Shape.of(texts.size(), length));
-        var ib = idsT.longs();
-        var mb = mask.longs();
-        for (int n = 0; n < texts.size(); n++) {
-            List<Long> t = ids(texts.get(n));
+    @Override
+    public TokenizedText encode(List<String> texts) {
+        List<long[]> seqs = new ArrayList<>();
+        for (String text : texts) {
+            List<Long> t = ids(text);
             if (t.size() > length) {
                 List<Long> cut = new ArrayList<>(t.subList(0, length));
                 if (eos != null) {
@@ -121,20 +116,8 @@ public final class WordTokenizer {
                 }
                 t = cut;
             }
-            for (int k = 0; k < length; k++) {
-                ib.put(n * length + k, k < t.size() ? t.get(k) : pad);
-                mb.put(n * length + k, k < t.size() ? 1 : 0);
-            }
+            seqs.add(t.stream().mapToLong(Long::longValue).toArray());
         }
-        return new Encoded(idsT, mask);
-    }
-
-    /**
-     * Token ids and attention mask of a batch of texts.
-     *
-     * @param inputIds      INT64 [texts, length]
-     * @param attentionMask INT64 [texts, length], 1 on tokens, 0 on padding
-     */
-    public record Encoded(HostTensor inputIds, HostTensor attentionMask) {
+        return TokenizedText.pack(seqs, length, pad);
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * {@code suffice zero-shot}: classifies a folder of images with a pretrained image tower and text tower (two ONNX
  * files), open_clip style: per-class prompt ensembles, cosine similarity, top-1/top-5 accuracy when the folder has a
  * sub-folder per class, predictions as CSV. Text is tokenized word by word from a vocabulary file
- * ({@link WordTokenizer}). Exit 0 on success, 1 on failure, 2 on a usage error.
+ * ({@link WordTokenizer}) or by a Hugging Face {@code tokenizer.json} ({@link HuggingFaceTextTokenizer}). Exit 0 on
+ * success, 1 on failure, 2 on a usage error.
  */
 @Command(name = "zero-shot", mixinStandardHelpOptions = true,
         description = "Zero-shot image classification with pretrained ONNX image and text encoders.")
@@ -52,9 +53,23 @@ public final class ZeroShotCommand implements Callable<Integer> {
             description = "images, or one sub-folder of images per class (then accuracies are reported)")
     Path images;
 
-    @Option(names = "--vocab", required = true, paramLabel = "FILE",
-            description = "vocabulary of the text tower, one token per line (word-level tokenizer)")
-    Path vocab;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    TokenizerChoice tokenizerChoice;
+
+    /** Exactly one tokenizer source. */
+    static final class TokenizerChoice {
+        @Option(names = "--vocab", required = true, paramLabel = "FILE",
+                description = "vocabulary of the text tower, one token per line (word-level tokenizer)")
+        Path vocab;
+
+        @Option(names = "--tokenizer", required = true, paramLabel = "FILE",
+                description = "Hugging Face tokenizer.json of the text tower (BPE, WordPiece, ...)")
+        Path tokenizerJson;
+    }
+
+    @Option(names = "--pad-id", paramLabel = "ID", defaultValue = "0",
+            description = "padding token id for --tokenizer (default: ${DEFAULT-VALUE})")
+    long padId;
 
     @Option(names = "--context-length", paramLabel = "N",
             description = "token sequence length (default: the text tower's fixed input length, else 77)")
@@ -130,7 +145,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxModelInfo.TensorSpec ids = textInfo.input(textIdsInput);
         int length = contextLength != null ? contextLength : ids.rank() == 2 && ids.isFixed(1)
                 ? Integer.parseInt(ids.dims().get(1)) : 77;
-        WordTokenizer tokenizer = WordTokenizer.load(vocab, length);
+        TextTokenizer tokenizer = tokenizerChoice.vocab != null ? WordTokenizer.load(tokenizerChoice.vocab, length)
+                : HuggingFaceTextTokenizer.load(tokenizerChoice.tokenizerJson, length, padId);
 
         ZeroShotResult result;
         ExecutionConfig config = ExecutionConfig.defaults().withDevice(device);

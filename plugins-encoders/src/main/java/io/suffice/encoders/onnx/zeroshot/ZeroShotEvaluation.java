@@ -22,7 +22,7 @@ import java.util.Map;
  * @param preprocessing turns images into pixels
  * @param batchSize     images per run of the image tower
  */
-public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text, WordTokenizer tokenizer,
+public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text, TextTokenizer tokenizer,
                                  ImagePreprocessing preprocessing, int batchSize) {
     /** Batch field names the towers read. */
     public static final String PIXELS = "pixels";
@@ -31,7 +31,7 @@ public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text
 
     /** Embeds texts with the text tower: {@code [texts][dim]}. */
     public float[][] embedTexts(List<String> texts) {
-        WordTokenizer.Encoded e = tokenizer.encode(texts);
+        TokenizedText e = tokenizer.encode(texts);
         return rows(text.encode(Map.of(IDS, e.inputIds(), MASK, e.attentionMask())));
     }
 

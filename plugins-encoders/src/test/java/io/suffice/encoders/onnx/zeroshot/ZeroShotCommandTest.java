@@ -123,6 +123,21 @@ class ZeroShotCommandTest {
     }
 
     @Test
+    void aHuggingFaceTokenizerFileWorksLikeTheVocabulary() throws Exception {
+        Path tok = ZeroShotPartsTest.tokenizerJson(dir, VOCAB);
+        Result r = run("zero-shot", "--image-encoder", imageTower().toString(), "--text-encoder",
+                textTower().toString(), "--classes", "red,green,blue", "--templates", "a photo of {}",
+                "--images", colourFolder(true).toString(), "--tokenizer", tok.toString(), "--mean", "0.5,0.5,0.5",
+                "--std", "0.5,0.5,0.5", "--out", dir.resolve("hf.csv").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("top-1 accuracy: 1.0000");
+        Result both = run("zero-shot", "--image-encoder", "a.onnx", "--text-encoder", "b.onnx", "--classes", "x",
+                "--images", dir.toString(), "--tokenizer", tok.toString(), "--vocab", tok.toString());
+        assertThat(both.status()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
     void pytorchTowersOnAnUnlabelledFolderWritePredictionsWithoutAccuracy() throws Exception {
         Path vocab = Files.write(dir.resolve("vocab32.txt"), java.util.stream.IntStream.range(0, 32)
                 .mapToObj(i -> i < VOCAB.size() ? VOCAB.get(i) : "w" + i).toList());

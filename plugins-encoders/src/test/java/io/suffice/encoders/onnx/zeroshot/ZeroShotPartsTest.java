@@ -58,7 +58,7 @@ class ZeroShotPartsTest {
                 "."), 6);
         assertThat(WordTokenizer.words("A photo of a T-shirt.")).containsExactly("a", "photo", "of", "a", "t", "-",
                 "shirt", ".");
-        WordTokenizer.Encoded e = t.encode(List.of("a photo of a cat.", "A dog"));
+        TokenizedText e = t.encode(List.of("a photo of a cat.", "A dog"));
         long[] ids = new long[12];
         e.inputIds().longs().get(ids);
         long[] mask = new long[12];
@@ -72,6 +72,40 @@ class ZeroShotPartsTest {
         long[] plain = new long[4];
         strict.encode(List.of("cat a")).inputIds().longs().get(plain);
         assertThat(plain).containsExactly(1, 0, 0, 0);   // no <pad>: pads with id 0
+    }
+
+    static final String WORD_LEVEL_JSON = """
+            {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+             "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "Whitespace"},
+             "post_processor": null, "decoder": null,
+             "model": {"type": "WordLevel", "unk_token": "<unk>", "vocab": %s}}
+            """;
+
+    /** Writes a Hugging Face tokenizer.json of a word-level model over {@code vocab} (ids = positions). */
+    static java.nio.file.Path tokenizerJson(java.nio.file.Path dir, List<String> vocab) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < vocab.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append('"').append(vocab.get(i)).append("\": ").append(i);
+        }
+        return java.nio.file.Files.writeString(dir.resolve("tokenizer.json"),
+                String.format(WORD_LEVEL_JSON, sb.append('}')));
+    }
+
+    @Test
+    void huggingFaceTokenizerJsonLoadsFromTheBundledNativeLibrary(@org.junit.jupiter.api.io.TempDir
+                                                                  java.nio.file.Path dir) throws Exception {
+        var file = tokenizerJson(dir, List.of("<pad>", "<unk>", "a", "photo", "of", "cat"));
+        TextTokenizer t = HuggingFaceTextTokenizer.load(file, 4, 0);
+        TokenizedText e = t.encode(List.of("A photo of a dog", "cat"));
+        long[] ids = new long[8];
+        e.inputIds().longs().get(ids);
+        long[] mask = new long[8];
+        e.attentionMask().longs().get(mask);
+        // "a photo of a dog" = 2 3 4 2 1 (dog unknown), cut to 4 keeping the last token
+        assertThat(ids).containsExactly(2, 3, 4, 1, 5, 0, 0, 0);
+        assertThat(mask).containsExactly(1, 1, 1, 1, 1, 0, 0, 0);
+        assertThatThrownBy(() -> HuggingFaceTextTokenizer.load(dir.resolve("none.json"), 4, 0))
+                .hasMessageContaining("no tokenizer file at");
     }
 
     @Test
