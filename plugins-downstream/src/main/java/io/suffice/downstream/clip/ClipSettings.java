@@ -8,7 +8,15 @@ import java.util.List;
 public record ClipSettings(String objective, long steps, int batch, int candidates, long logEvery,
                            String imageField, String textField, String rootField,
                            int evalGroups, int bayesSamples, int zeroShotImages, List<Long> prompts,
-                           int probeTrain, int probeTest) {
+                           int probeTrain, int probeTest, long checkpointEvery, String resume) {
+    /** Settings without checkpoints. */
+    public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
+                        String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
+                        List<Long> prompts, int probeTrain, int probeTest) {
+        this(objective, steps, batch, candidates, logEvery, imageField, textField, rootField, evalGroups, bayesSamples,
+                zeroShotImages, prompts, probeTrain, probeTest, 0, "");
+    }
+
     public ClipSettings {
         objective = ContrastiveObjective.check(objective);
         prompts = List.copyOf(prompts);

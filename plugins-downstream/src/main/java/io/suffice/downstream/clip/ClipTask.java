@@ -16,6 +16,8 @@ import io.suffice.downstream.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,8 @@ import java.util.SplittableRandom;
 public final class ClipTask implements DownstreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(ClipTask.class);
     static final int LAST = 100;
+    /** File name of the periodic checkpoint in the run folder. */
+    public static final String CHECKPOINT = "checkpoint.bin";
 
     private final ClipSettings s;
 
@@ -64,7 +68,7 @@ public final class ClipTask implements DownstreamTask {
         try (ClipModel model = new ClipModel(encoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
                 tx0.shape().dim(1), s.batch(), s.candidates(), ctx.executor(), ctx.differentiator())) {
             summary.put("parameters", (double) model.store().count());
-            train(ctx, data, model, rng.split(), summary);
+            train(ctx, data, model, ctx.seed(), summary);
             if (oracle.isPresent()) {
                 BayesRisks bayes = oracle.get().estimateRisks(s.bayesSamples(), s.candidates(), ctx.seed() + 1);
                 double last = summary.get("train_risk_last100");
@@ -85,10 +89,19 @@ public final class ClipTask implements DownstreamTask {
         return new TaskResult(summary);
     }
 
-    private void train(RunContext ctx, Dataset data, ClipModel model, SplittableRandom rng,
-                       Map<String, Double> summary) {
+    /** The data stream of step {@code step}: depends only on the run seed and the step, so a resume repeats it. */
+    static SplittableRandom stepRandom(long seed, long step) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 0x632BE59BD9B4E019L);
+    }
+
+    private void train(RunContext ctx, Dataset data, ClipModel model, long seed, Map<String, Double> summary)
+            throws IOException {
         Optimizer optimizer = ctx.optimizer();
         double[] ring = new double[LAST];
+        long start = 0;
+        if (!s.resume().isEmpty()) {
+            start = resume(Path.of(s.resume()), model, optimizer, ring);
+        }
         double lastFinite = Double.NaN;
         double windowSum = 0;
         int windowCount = 0;
@@ -96,9 +109,14 @@ public final class ClipTask implements DownstreamTask {
         long tLog = t0;
         long total = s.steps();
         try (Progress progress = ctx.progress("clip", total)) {
-            for (long step = 0; step < total; step++) {
-                Batch b = data.sample(s.rowsPerStep(), rng);
-                double loss = model.lossAndGradients(b.get(s.imageField()), b.get(s.textField()));
+            for (long step = start; step < total; step++) {
+                Batch b = data.sample(s.rowsPerStep(), stepRandom(seed, step));
+                HostTensor image = b.get(s.imageField());
+                if (image.shape().rank() != 2) {
+                    throw new IllegalArgumentException("clip needs plain pairs [n, T] in field '" + s.imageField()
+                            + "', got " + image.shape() + " (set dataset candidates to 1; the task groups rows itself)");
+                }
+                double loss = model.lossAndGradients(image, b.get(s.textField()));
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException(step, Map.of("loss", loss),
                             Double.isNaN(lastFinite) ? null : Map.of("loss", lastFinite));
@@ -121,15 +139,50 @@ public final class ClipTask implements DownstreamTask {
                     windowCount = 0;
                     tLog = now;
                 }
+                if (s.checkpointEvery() > 0 && ((step + 1) % s.checkpointEvery() == 0 || last)) {
+                    checkpoint(step + 1, model, optimizer, ring).write(ctx.directory().resolve(CHECKPOINT));
+                }
                 progress.update(step + 1, String.format(Locale.ROOT, "loss=%.4f", loss));
             }
         }
-        int n = (int) Math.min(LAST, total);
+        total = total - start;
+        int n = (int) Math.min(LAST, s.steps());
         double sum = 0;
         for (int i = 0; i < n; i++) {
             sum += ring[i];
         }
         summary.put("train_risk_last100", sum / n);
         summary.put("steps_per_s", total / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    static ClipCheckpoint checkpoint(long step, ClipModel model, Optimizer optimizer, double[] ring) {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        model.store().asMap().forEach((k, v) -> t.put("param/" + k, v.copy()));
+        optimizer.state().forEach((k, v) -> t.put("optim/" + k, v.copy()));
+        t.put("task/last_losses", HostTensor.of(ring.clone(), ring.length));
+        return new ClipCheckpoint(step, t);
+    }
+
+    private long resume(Path file, ClipModel model, Optimizer optimizer, double[] ring) throws IOException {
+        ClipCheckpoint c = ClipCheckpoint.read(file);
+        Map<String, HostTensor> params = new LinkedHashMap<>();
+        Map<String, HostTensor> optim = new LinkedHashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("param/")) {
+                params.put(k.substring(6), v);
+            } else if (k.startsWith("optim/")) {
+                optim.put(k.substring(6), v);
+            }
+        });
+        model.store().load(params);
+        optimizer.restore(optim);
+        double[] r = c.tensors().get("task/last_losses").toDoubleArray();
+        System.arraycopy(r, 0, ring, 0, Math.min(r.length, ring.length));
+        if (c.step() > s.steps()) {
+            throw new IllegalArgumentException("checkpoint " + file + " is at step " + c.step() + ", beyond steps "
+                    + s.steps());
+        }
+        LOG.info("clip: resumed from {} at step {}", file, c.step());
+        return c.step();
     }
 }

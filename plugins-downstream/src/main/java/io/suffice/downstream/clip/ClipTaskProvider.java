@@ -40,7 +40,11 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L),
                         "prompt counts M per class of the zero-shot evaluation"),
                 ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)"),
-                ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"));
+                ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"),
+                ParameterSpec.ofInt("checkpoint-every", 0, "write checkpoint.bin (parameters, optimizer state, step) "
+                        + "into the run folder every this many steps, atomically (0: never)"),
+                ParameterSpec.ofString("resume", "", "checkpoint.bin of an earlier run of the same config to "
+                        + "continue from (empty: start afresh)"));
     }
 
     @Override
@@ -53,7 +57,7 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
         if (c.getInt("candidates") < 2) {
             throw c.invalid("candidates", "must be at least 2");
         }
-        for (String k : List.of("zero-shot-images", "probe-train")) {
+        for (String k : List.of("zero-shot-images", "probe-train", "checkpoint-every")) {
             if (c.getLong(k) < 0) {
                 throw c.invalid(k, "must be >= 0");
             }
@@ -69,6 +73,6 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test")));
+                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume")));
     }
 }

@@ -45,13 +45,17 @@ class ClipTaskTest {
     }
 
     static Optimizer adamw(double lr, long steps) {
+        return adamw(lr, steps, "cosine");
+    }
+
+    static Optimizer adamw(double lr, long steps, String schedule) {
         Map<String, Object> v = new HashMap<>();
         v.put("stepsize", lr);
         v.put("beta1", 0.9);
         v.put("beta2", 0.999);
         v.put("epsilon", 1e-8);
         v.put("weight-decay", 1e-3);
-        v.put("schedule", "cosine");
+        v.put("schedule", schedule);
         v.put("warmup-steps", 0L);
         v.put("final-factor", 1e-3);
         v.put("clip-norm", 1.0);
@@ -195,5 +199,44 @@ class ClipTaskTest {
                     .hasMessageContaining("step 1")
                     .hasMessageContaining("last finite values: {loss=");
         }
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyWhereTheCheckpointLeftOff() throws Exception {
+        Encoder enc = new TransformerEncoder("encoder", 4, 8, 1, 1, 4, "linear");
+        java.util.function.BiFunction<Long, String, ClipSettings> st = (steps, resume) -> new ClipSettings(
+                ContrastiveObjective.K_CANDIDATE, steps, 16, 4, 10, "image", "text", "root", 50, 100, 0, List.of(1L),
+                0, 1, 10, resume);
+        class ConstantCtx extends Ctx {
+            ConstantCtx() {
+                super(smallJghm(), enc, 3e-3, 0);
+            }
+
+            @Override
+            public Optimizer optimizer() {
+                return adamw(3e-3, 1, "constant");
+            }
+        }
+        ConstantCtx straight = new ConstantCtx();
+        try (straight.executor) {
+            new ClipTask(st.apply(40L, "")).run(straight);
+        }
+        ConstantCtx first = new ConstantCtx();
+        try (first.executor) {
+            new ClipTask(st.apply(20L, "")).run(first);
+        }
+        Path saved = dir.resolve("first.bin");
+        Files.move(dir.resolve(ClipTask.CHECKPOINT), saved);
+        ConstantCtx resumed = new ConstantCtx();
+        TaskResult r;
+        try (resumed.executor) {
+            r = new ClipTask(st.apply(40L, saved.toString())).run(resumed);
+        }
+        assertThat(resumed.rows).hasSize(2);
+        assertThat(resumed.rows.get(1).get("loss")).isEqualTo(straight.rows.get(3).get("loss"));
+        assertThat(r.summary().get("train_risk_last100")).isCloseTo(
+                straight.rows.stream().mapToDouble(m -> m.get("loss_mean")).average().orElseThrow(),
+                org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(dir.resolve(ClipTask.CHECKPOINT)).exists();
     }
 }

@@ -64,6 +64,10 @@ public final class Autodiff {
         int lossIndex = loss.producer() == null ? -1 : nodes.indexOf(loss.producer());
         for (int i = lossIndex; i >= 0; i--) {
             Node n = nodes.get(i);
+            if (n.outputs().size() == 1 && g.compositeOf(n.outputs().get(0)) != null) {
+                // differentiate the composite as a unit; its inner nodes then receive no gradient and are skipped
+                n = g.compositeOf(n.outputs().get(0));
+            }
             List<Value> outGrads = new ArrayList<>();
             boolean any = false;
             for (Value o : n.outputs()) {
