@@ -489,9 +489,4 @@ public final class OnnxImporter {
         }
         return h;
     }
-
-    /** For error messages. */
-    static String dims(Value v) {
-        return Arrays.toString(v.shape().dims());
-    }
 }
