@@ -151,29 +151,21 @@ final class FashionMnistCaptions {
         }
 
         // Reload both towers through the onnx-file encoder and evaluate on the test set.
+        int[] labels = new int[testX.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = testY.get(i, 0);
+        }
+        double zeroShot = zeroShot(imageFile, textFile, testPixels, labels);
         double reloadError;
-        double zeroShot;
         double probe;
         try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
-             FrozenOnnxEncoder image = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageFile)).open(ex);
-             FrozenOnnxEncoder text = new OnnxFileEncoder(OnnxFileEncoderSettings.of(textFile)
-                     .withNormalize(true)).open(ex)) {
-            PromptEnsemble prompts = new PromptEnsemble(CLASSES, ZERO_SHOT_TEMPLATES);
-            ZeroShotClassifier zs = new ZeroShotClassifier(prompts.classEmbeddings(texts -> {
-                io.suffice.encoders.onnx.zeroshot.TokenizedText e = tok.encode(texts);
-                return rows(text.encode(Map.of("input_ids", e.inputIds(), "attention_mask", e.attentionMask())));
-            }));
+             FrozenOnnxEncoder image = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageFile)).open(ex)) {
             float[][] testEmb = rows(image.encode(Map.of("pixels", HostTensor.of(testPixels, testX.count(), 784))));
             reloadError = maxDiff(testEmb, inGraph(store, testPixels, 1000));
-            int hits = 0;
-            int[] labels = new int[testX.count()];
             double[][] testFeatures = new double[testX.count()][];
             for (int i = 0; i < testEmb.length; i++) {
-                labels[i] = testY.get(i, 0);
-                hits += ZeroShotClassifier.topK(zs.scores(testEmb[i]), 1)[0] == labels[i] ? 1 : 0;
                 testFeatures[i] = toDouble(testEmb[i]);
             }
-            zeroShot = hits / (double) testEmb.length;
             int offset = trainX.count() - s.probeImages();   // probe images come from the end of the training set
             float[][] probeEmb = rows(image.encode(Map.of("pixels",
                     HostTensor.of(pixels(trainX, offset, s.probeImages()), s.probeImages(), 784))));
@@ -187,6 +179,32 @@ final class FashionMnistCaptions {
                     .accuracy(testFeatures, labels);
         }
         return new Result(last, reloadError, zeroShot, probe);
+    }
+
+    /**
+     * Zero-shot top-1 accuracy of the exported towers, reloaded through the {@code onnx-file} encoder, with the
+     * {@link #ZERO_SHOT_TEMPLATES} prompt ensemble.
+     *
+     * @param pixels normalised pixels, 784 per image
+     */
+    static double zeroShot(Path imageFile, Path textFile, float[] pixels, int[] labels) {
+        WordTokenizer tok = new WordTokenizer(vocab(), CONTEXT);
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
+             FrozenOnnxEncoder image = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageFile)).open(ex);
+             FrozenOnnxEncoder text = new OnnxFileEncoder(OnnxFileEncoderSettings.of(textFile)
+                     .withNormalize(true)).open(ex)) {
+            PromptEnsemble prompts = new PromptEnsemble(CLASSES, ZERO_SHOT_TEMPLATES);
+            ZeroShotClassifier zs = new ZeroShotClassifier(prompts.classEmbeddings(texts -> {
+                io.suffice.encoders.onnx.zeroshot.TokenizedText e = tok.encode(texts);
+                return rows(text.encode(Map.of("input_ids", e.inputIds(), "attention_mask", e.attentionMask())));
+            }));
+            float[][] emb = rows(image.encode(Map.of("pixels", HostTensor.of(pixels, labels.length, 784))));
+            int hits = 0;
+            for (int i = 0; i < emb.length; i++) {
+                hits += ZeroShotClassifier.topK(zs.scores(emb[i]), 1)[0] == labels[i] ? 1 : 0;
+            }
+            return hits / (double) emb.length;
+        }
     }
 
     /** Image embeddings of the first {@code n} images from the trained weights in plain Java (checks the export). */

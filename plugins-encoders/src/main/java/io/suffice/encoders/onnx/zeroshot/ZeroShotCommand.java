@@ -101,10 +101,12 @@ public final class ZeroShotCommand implements Callable<Integer> {
             description = "centre crop side (default: the image tower's fixed input size, else 224)")
     Integer crop;
 
-    @Option(names = "--mean", paramLabel = "R,G,B", split = ",", description = "channel means (default: CLIP's)")
+    @Option(names = "--mean", paramLabel = "R,G,B", split = ",",
+            description = "channel means, or one value for all (default: CLIP's)")
     double[] mean = ImagePreprocessing.CLIP_MEAN;
 
-    @Option(names = "--std", paramLabel = "R,G,B", split = ",", description = "channel stds (default: CLIP's)")
+    @Option(names = "--std", paramLabel = "R,G,B", split = ",",
+            description = "channel stds, or one value for all (default: CLIP's)")
     double[] std = ImagePreprocessing.CLIP_STD;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "images per batch")
@@ -130,9 +132,9 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxFileEncoder img = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageEncoder).withOutput(imageOutput)
                 .withNormalize(true).withInputs(Map.of(imageInput(imageEncoder), ZeroShotEvaluation.PIXELS)));
         OnnxModelInfo.TensorSpec pixels = img.info().inputs().get(0);
-        int side = crop != null ? crop : pixels.rank() == 4 && pixels.isFixed(3)
-                ? Integer.parseInt(pixels.dims().get(3)) : 224;
-        ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : side, side, mean, std);
+        ImageLayout layout = ImageLayout.of(pixels, crop);
+        ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : layout.side(), layout.side(),
+                layout.channels(), mean, std);
 
         OnnxModelInfo textInfo = io.suffice.encoders.onnx.OnnxModelInspector.inspect(textEncoder);
         Map<String, String> textInputs = new LinkedHashMap<>();
@@ -153,7 +155,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         try (Executor executor = ExecutorFactory.find(getClass().getClassLoader()).open(config);
              FrozenOnnxEncoder imageTower = img.open(executor);
              FrozenOnnxEncoder textTower = txt.open(executor)) {
-            result = new ZeroShotEvaluation(imageTower, textTower, tokenizer, pre, batchSize).run(prompts, entries);
+            result = new ZeroShotEvaluation(imageTower, textTower, tokenizer, pre, layout.flat(), batchSize)
+                    .run(prompts, entries);
         }
         result.writeCsv(out);
         var w = spec.commandLine().getOut();

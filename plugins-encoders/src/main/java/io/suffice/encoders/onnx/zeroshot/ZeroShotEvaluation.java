@@ -19,11 +19,12 @@ import java.util.Map;
  * @param image         the image tower; reads batch field {@value #PIXELS}
  * @param text          the text tower; reads batch fields {@value #IDS} and {@value #MASK}
  * @param tokenizer     turns prompts into ids and masks
- * @param preprocessing turns images into pixels
+ * @param preprocessing turns images into pixels {@code [n, channels, side, side]}
+ * @param flatten       feed the image tower {@code [n, channels * side * side]} instead (towers of flattened pixels)
  * @param batchSize     images per run of the image tower
  */
 public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text, TextTokenizer tokenizer,
-                                 ImagePreprocessing preprocessing, int batchSize) {
+                                 ImagePreprocessing preprocessing, boolean flatten, int batchSize) {
     /** Batch field names the towers read. */
     public static final String PIXELS = "pixels";
     public static final String IDS = "input_ids";
@@ -49,7 +50,12 @@ public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text
                 }
                 pics.add(img);
             }
-            float[][] z = rows(image.encode(Map.of(PIXELS, preprocessing.toTensor(pics))));
+            HostTensor px = preprocessing.toTensor(pics);
+            if (flatten) {
+                px = HostTensor.wrap(px.dtype(), io.suffice.api.tensor.Shape.of(px.shape().dim(0),
+                        px.size() / px.shape().dim(0)), px.buffer());
+            }
+            float[][] z = rows(image.encode(Map.of(PIXELS, px)));
             for (int i = 0; i < chunk.size(); i++) {
                 double[] s = classifier.scores(z[i]);
                 int[] top = ZeroShotClassifier.topK(s, 5);

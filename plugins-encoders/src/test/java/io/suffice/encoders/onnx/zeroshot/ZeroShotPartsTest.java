@@ -109,6 +109,31 @@ class ZeroShotPartsTest {
     }
 
     @Test
+    void greyImagesAndFlatTowers() {
+        BufferedImage grey = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(1, 0, 0, 51);   // stored grey level, read as is (no colour-space conversion)
+        HostTensor t = new ImagePreprocessing(2, 2, 1, new double[]{0}, new double[]{1}).toTensor(List.of(grey));
+        assertThat(t.shape().dims()).containsExactly(1, 1, 2, 2);
+        assertThat(t.toDoubleArray()).containsExactly(new double[]{0, 0.2, 0, 0}, within(1e-6));
+        BufferedImage rgb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, new Color(255, 0, 0).getRGB());
+        assertThat(new ImagePreprocessing(1, 1, 1, new double[]{0}, new double[]{1}).toTensor(List.of(rgb))
+                .toDoubleArray()[0]).isCloseTo(0.299, within(1e-6));
+        var flat = new io.suffice.api.graph.OnnxModelInfo.TensorSpec("pixels", "FLOAT",
+                io.suffice.api.tensor.DType.FLOAT32, List.of("N", "784"));
+        assertThat(ImageLayout.of(flat, null)).isEqualTo(new ImageLayout(1, 28, true));
+        var chw = new io.suffice.api.graph.OnnxModelInfo.TensorSpec("pixel_values", "FLOAT",
+                io.suffice.api.tensor.DType.FLOAT32, List.of("batch", "3", "224", "224"));
+        assertThat(ImageLayout.of(chw, null)).isEqualTo(new ImageLayout(3, 224, false));
+        assertThat(ImageLayout.of(chw, 196)).isEqualTo(new ImageLayout(3, 196, false));
+        var odd = new io.suffice.api.graph.OnnxModelInfo.TensorSpec("x", "FLOAT",
+                io.suffice.api.tensor.DType.FLOAT32, List.of("N", "700"));
+        assertThatThrownBy(() -> ImageLayout.of(odd, null)).hasMessageContaining("not a square number");
+        assertThatThrownBy(() -> new ImagePreprocessing(2, 2, 3, new double[]{0, 0}, new double[]{1}))
+                .hasMessageContaining("mean needs 1 or 3 values, got 2");
+    }
+
+    @Test
     void preprocessingResizesTheShortSideCropsTheCentreAndNormalises() {
         // 4 x 2 image: columns red, green, blue, white; resize 2 keeps it, crop 2 takes columns 1 and 2
         BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
