@@ -169,6 +169,29 @@ public final class OnnxLowering {
         return mb.build();
     }
 
+    /** The graph inputs (kind INPUT) that {@code outputs} depend on, in declaration order. */
+    public static List<Value> inputsNeeded(java.util.Collection<Value> outputs) {
+        Set<Value> seen = new HashSet<>();
+        Deque<Value> todo = new ArrayDeque<>(outputs);
+        Set<Value> found = new TreeSet<>((a, b) -> Integer.compare(a.id(), b.id()));
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (v.kind() == Value.Kind.INPUT) {
+                found.add(v);
+            } else if (v.producer() != null) {
+                for (Value in : v.producer().inputs()) {
+                    if (in != null) {
+                        todo.push(in);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
     /** Elementwise operators that broadcast their inputs numpy-style. */
     private static final Set<String> BROADCASTING = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where",
             "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "And");

@@ -33,6 +33,7 @@ public final class TrainStep implements AutoCloseable {
     private final Map<String, HostTensor> feeds = new LinkedHashMap<>();
     private final double fusedStepsize;
     private final List<HostTensor> grads = new ArrayList<>();
+    private final List<String> batchInputs;
 
     /**
      * What one step produced. {@code gradients} are owned by the step and overwritten by the next call.
@@ -50,6 +51,12 @@ public final class TrainStep implements AutoCloseable {
         this.params = store.names();
         this.metrics = metrics;
         this.fusedStepsize = fusedStepsize;
+        this.batchInputs = exec.inputNames().stream().filter(n -> !params.contains(n)).toList();
+    }
+
+    /** Batch fields this step reads (graph inputs the loss and metrics depend on). */
+    public List<String> batchInputs() {
+        return batchInputs;
     }
 
     /**
@@ -95,18 +102,25 @@ public final class TrainStep implements AutoCloseable {
             }
         }
         List<Value> inputs = new ArrayList<>(params);
-        inputs.addAll(g.inputs());
-        // Only graph inputs the outputs depend on are fed; an unused input would be rejected by nobody but would
-        // force callers to supply it, so keep them all: the batch carries every field anyway.
+        // only the batch fields the loss and metrics read are inputs; others in a batch are ignored
+        inputs.addAll(OnnxLowering.inputsNeeded(outs.values()));
         Executable exec = executor.compile(g, inputs, outs);
         return new TrainStep(exec, store, List.copyOf(metrics.keySet()), eta);
     }
 
-    /** Runs forward and backward on {@code batch} (graph inputs by name) without updating anything. */
+    /**
+     * Runs forward and backward on {@code batch} (graph inputs by name; fields the step does not read are ignored)
+     * without updating anything.
+     */
     public Result run(Map<String, HostTensor> batch) {
         feeds.clear();
         feeds.putAll(store.asMap());
-        feeds.putAll(batch);
+        for (String name : batchInputs) {
+            HostTensor t = batch.get(name);
+            if (t != null) { // a missing field is reported by the executable, naming it
+                feeds.put(name, t);
+            }
+        }
         Map<String, HostTensor> out = exec.run(feeds);
         Map<String, Double> m = new LinkedHashMap<>();
         for (String k : metrics) {

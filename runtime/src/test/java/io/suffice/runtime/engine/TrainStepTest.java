@@ -73,6 +73,24 @@ class TrainStepTest {
     }
 
     @Test
+    void unusedGraphInputsAndExtraBatchFieldsAreIgnored() {
+        Graph g = new Graph(3);
+        Value loss = xorLoss(g);
+        g.input("unused", DType.FLOAT32, Shape.DYNAMIC, 7);
+        ParameterStore store = ParameterStore.of(g);
+        var batch = new java.util.HashMap<>(xorBatch());
+        batch.put("label_text", HostTensor.of(new float[]{1}, 1));
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
+             TrainStep step = TrainStep.compile(ex, Autodiff.standard(), loss, Map.of(), store)) {
+            assertThat(step.batchInputs()).containsExactly("x", "y");
+            assertThat(step.run(batch).loss()).isPositive();
+            batch.remove("y");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.run(batch))
+                    .hasMessageContaining("missing input 'y'");
+        }
+    }
+
+    @Test
     void fusedGdMatchesHostGd() {
         Graph g1 = new Graph(5);
         Graph g2 = new Graph(5);
