@@ -111,6 +111,11 @@ public final class TrainStep implements AutoCloseable {
                 params.add(p);
             }
         }
+        metrics.forEach((k, v) -> {
+            if (v.rank() != 0 || v.dtype() == io.suffice.api.tensor.DType.BOOL) {
+                throw new IllegalArgumentException("metric '" + k + "' must be a numeric scalar, got " + v);
+            }
+        });
         List<Value> gs = autodiff.gradients(loss, params);
         Map<String, Value> outs = new LinkedHashMap<>();
         outs.put(LOSS, loss);
