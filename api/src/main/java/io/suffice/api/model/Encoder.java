@@ -36,4 +36,14 @@ public interface Encoder {
     default Value forward(Graph graph, Value input) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not build a graph");
     }
+
+    /**
+     * The same architecture with parameter names prefixed by {@code name} instead, so that two towers of one
+     * configuration (an image and a text encoder) can live in one graph.
+     *
+     * @throws UnsupportedOperationException for encoders that cannot be renamed
+     */
+    default Encoder withName(String name) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be renamed");
+    }
 }

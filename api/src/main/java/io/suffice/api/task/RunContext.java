@@ -1,5 +1,7 @@
 package io.suffice.api.task;
 
+import io.suffice.api.graph.Differentiator;
+import io.suffice.api.graph.Executor;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
@@ -32,6 +34,25 @@ public interface RunContext {
 
     /** The run's metrics sink ({@code metrics.csv}). */
     MetricsSink metrics();
+
+    /**
+     * The run's graph executor (ONNX Runtime on the device of {@code run.device}, CPU by default), created on first
+     * use and closed by the runtime when the run ends; executables compiled with it must not outlive the run.
+     *
+     * @throws UnsupportedOperationException where the context has no engine (plain test contexts)
+     */
+    default Executor executor() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no graph executor");
+    }
+
+    /**
+     * The runtime's reverse-mode autodiff, to differentiate a loss built into a {@link io.suffice.api.graph.Graph}.
+     *
+     * @throws UnsupportedOperationException where the context has no engine
+     */
+    default Differentiator differentiator() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no autodiff");
+    }
 
     /** A progress indicator for a loop of {@code total} units, labelled {@code label}. */
     Progress progress(String label, long total);

@@ -24,7 +24,8 @@ public final class ConfigResolver {
     /** Config sections that select a plugin, and the kind each selects. */
     public static final Map<String, PluginKind> COMPONENT_SECTIONS = orderedSections();
 
-    private static final List<String> RUN_KEYS = List.of("name", "seed", "output", "plugins", "parallel");
+    private static final List<String> RUN_KEYS = List.of("name", "seed", "output", "plugins", "parallel",
+            "device");
 
     private final PluginRegistry registry;
 
@@ -127,8 +128,16 @@ public final class ConfigResolver {
         r.put("output", output);
         r.put("plugins", plugins);
         r.put("parallel", parallel);
+        String device = String.valueOf(s.getOrDefault("device", RunSettings.DEFAULT_DEVICE)).trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        if (!device.equals("cpu") && !device.matches("cuda(:\\d+)?")) {
+            throw new ConfigException("run.device = " + device + ": choices: cpu, cuda, cuda:N");
+        }
+        if (s.containsKey("device")) {
+            r.put("device", device);
+        }
         resolved.put("run", r);
-        return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel);
+        return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel, device);
     }
 
     private ComponentSelection component(String section, PluginKind kind, Map<String, Object> s) {

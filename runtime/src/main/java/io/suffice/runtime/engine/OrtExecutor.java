@@ -12,6 +12,8 @@ import io.suffice.api.graph.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ public final class OrtExecutor implements Executor {
     private final ExecutionConfig effective;
     private final String fallbackReason;
     private final Map<Key, OrtExecutable> cache = new LinkedHashMap<>();
+    private final List<OrtFileExecutable> loaded = new ArrayList<>();
     private boolean closed;
 
     private record Key(Graph graph, List<Value> inputs, List<String> outputNames, List<Value> outputs) {
@@ -173,6 +176,31 @@ public final class OrtExecutor implements Executor {
         }
     }
 
+    /** Opens {@code onnxFile} by path, so that ONNX Runtime resolves external data next to it. */
+    @Override
+    public synchronized Executable load(Path onnxFile) {
+        if (closed) {
+            throw new IllegalStateException("executor is closed");
+        }
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new IllegalArgumentException("no ONNX model file at " + onnxFile);
+        }
+        loaded.removeIf(OrtFileExecutable::isClosed);
+        try (OrtSession.SessionOptions o = sessionOptions()) {
+            OrtSession session = env.createSession(onnxFile.toString(), o);
+            try {
+                OrtFileExecutable ex = new OrtFileExecutable(env, session, onnxFile);
+                loaded.add(ex);
+                return ex;
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -183,5 +211,7 @@ public final class OrtExecutor implements Executor {
             e.close();
         }
         cache.clear();
+        loaded.forEach(OrtFileExecutable::close);
+        loaded.clear();
     }
 }

@@ -1,5 +1,9 @@
 package io.suffice.runtime.run;
 
+import io.suffice.api.graph.Differentiator;
+import io.suffice.api.graph.Executor;
+import io.suffice.runtime.engine.Autodiff;
+import java.util.function.Supplier;
 import com.google.inject.ProvisionException;
 import com.google.inject.Provider;
 import io.suffice.api.data.Dataset;
@@ -21,10 +25,21 @@ final class DefaultRunContext implements RunContext {
     private final Provider<Encoder> encoders;
     private final MetricsSink metrics;
     private final PrintStream terminal;
+    private final Supplier<Executor> executors;
     private Dataset dataset;
+    private Executor executor;
 
     DefaultRunContext(Path directory, long seed, Provider<Dataset> datasets, Provider<Optimizer> optimizers,
                       Provider<Encoder> encoders, MetricsSink metrics, PrintStream terminal) {
+        this(directory, seed, datasets, optimizers, encoders, metrics, terminal, () -> {
+            throw new UnsupportedOperationException("this run context has no graph executor");
+        });
+    }
+
+    /** @param executors makes the run's executor on first use; the caller closes it via {@link #closeExecutor()} */
+    DefaultRunContext(Path directory, long seed, Provider<Dataset> datasets, Provider<Optimizer> optimizers,
+                      Provider<Encoder> encoders, MetricsSink metrics, PrintStream terminal,
+                      Supplier<Executor> executors) {
         this.directory = directory;
         this.seed = seed;
         this.datasets = datasets;
@@ -32,6 +47,29 @@ final class DefaultRunContext implements RunContext {
         this.encoders = encoders;
         this.metrics = metrics;
         this.terminal = terminal;
+        this.executors = executors;
+    }
+
+    @Override
+    public synchronized Executor executor() {
+        if (executor == null) {
+            executor = executors.get();
+        }
+        return executor;
+    }
+
+    @Override
+    public Differentiator differentiator() {
+        Autodiff autodiff = Autodiff.standard();
+        return autodiff::gradients;
+    }
+
+    /** Closes the executor if one was made (end of run). */
+    synchronized void closeExecutor() {
+        if (executor != null) {
+            executor.close();
+            executor = null;
+        }
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.suffice.runtime.run;
 import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.suffice.api.data.Dataset;
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.runtime.engine.OrtExecutor;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.task.DownstreamTask;
@@ -46,9 +48,15 @@ public final class ExperimentRunner {
         DownstreamTask task = DefaultRunContext.get(tasks);
         LOG.info("running task '{}' in {}", config.components().get("task").name(), folder);
         try (CsvMetricsSink metrics = new CsvMetricsSink(folder.resolve("metrics.csv"))) {
+            String device = config.run().device();
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
-                    encoders, metrics, terminal);
-            return task.run(context);
+                    encoders, metrics, terminal,
+                    () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
+            try {
+                return task.run(context);
+            } finally {
+                context.closeExecutor();
+            }
         }
     }
 }

@@ -98,7 +98,15 @@ class ConfigResolverTest {
         assertThatThrownBy(() -> resolve("task: {name: quadratic}\noptimiser: {name: test-gd}"))
                 .hasMessage("optimiser: unknown config section; choices: [run, sweep, task, dataset, encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
-                .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel]");
+                .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device]");
+    }
+
+    @Test
+    void runDeviceIsValidatedAndDefaultsToCpu() {
+        assertThat(resolve("task: {name: quadratic}").run().device()).isEqualTo("cpu");
+        assertThat(resolve("run: {device: CUDA:1}\ntask: {name: quadratic}").run().device()).isEqualTo("cuda:1");
+        assertThatThrownBy(() -> resolve("run: {device: tpu}\ntask: {name: quadratic}"))
+                .hasMessage("run.device = tpu: choices: cpu, cuda, cuda:N");
     }
 
     @Test

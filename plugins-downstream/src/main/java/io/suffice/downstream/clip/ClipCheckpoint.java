@@ -1,0 +1,90 @@
+package io.suffice.downstream.clip;
+
+import io.suffice.api.tensor.DType;
+import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.tensor.Shape;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The clip task's resumable state: completed steps and named tensors (parameters as {@code param/<name>}, optimizer
+ * state as {@code optim/<key>}, the recent losses as {@code task/<key>}). A small self-contained binary format
+ * (magic, step, then per tensor: name, dtype, dims, little-endian bytes), written atomically (temporary file, fsync,
+ * atomic move) so a crash never leaves a torn checkpoint.
+ *
+ * @param step    completed steps
+ * @param tensors tensors by name
+ */
+record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
+    private static final String MAGIC = "suffice-clip-checkpoint-1";
+
+    void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            out.writeUTF(MAGIC);
+            out.writeLong(step);
+            out.writeInt(tensors.size());
+            for (var e : tensors.entrySet()) {
+                HostTensor t = e.getValue();
+                out.writeUTF(e.getKey());
+                out.writeUTF(t.dtype().name());
+                long[] dims = t.shape().dims();
+                out.writeInt(dims.length);
+                for (long d : dims) {
+                    out.writeLong(d);
+                }
+                ByteBuffer b = t.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                b.rewind();
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static ClipCheckpoint read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            String magic = in.readUTF();
+            if (!magic.equals(MAGIC)) {
+                throw new IOException(file + " is not a clip checkpoint (header '" + magic + "')");
+            }
+            long step = in.readLong();
+            int n = in.readInt();
+            Map<String, HostTensor> m = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                DType dtype = DType.valueOf(in.readUTF());
+                long[] dims = new long[in.readInt()];
+                for (int k = 0; k < dims.length; k++) {
+                    dims[k] = in.readLong();
+                }
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                HostTensor t = HostTensor.zeros(dtype, Shape.of(dims));
+                ByteBuffer dst = t.buffer().duplicate();
+                dst.rewind();
+                dst.put(ByteBuffer.wrap(bytes).order(dst.order()));
+                m.put(name, t);
+            }
+            return new ClipCheckpoint(step, m);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.suffice.downstream.clip;
+
+import io.suffice.api.plugin.DownstreamTaskProvider;
+import io.suffice.api.plugin.ParameterSpec;
+import io.suffice.api.plugin.PluginConfig;
+import io.suffice.api.task.DownstreamTask;
+
+import java.util.List;
+
+/** Plugin {@code clip}: see {@link ClipTask}. */
+public final class ClipTaskProvider implements DownstreamTaskProvider {
+    @Override
+    public String name() {
+        return "clip";
+    }
+
+    @Override
+    public String description() {
+        return "contrastive pre-training of an image and a text encoder (the run's encoder, twice) on fresh paired "
+                + "batches, then CLIP risk, zero-shot and sufficiency-probe evaluations beside the Bayes oracle";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(
+                ParameterSpec.ofChoice("objective", "k-candidate: the paper's symmetric K-candidate risk with raw "
+                        + "dot-product scores; infonce: open_clip's in-batch InfoNCE with a learnable temperature",
+                        ContrastiveObjective.K_CANDIDATE, ContrastiveObjective.INFONCE),
+                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
+                ParameterSpec.ofInt("batch", 64, "groups (k-candidate) or pairs (infonce) per step"),
+                ParameterSpec.ofInt("candidates", 4, "K: 1 positive + K-1 fresh negatives (k-candidate)"),
+                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
+                ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
+                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
+                ParameterSpec.ofString("root-field", "root", "batch field of the shared root (when absent, probe "
+                        + "labels are drawn from the oracle's root posterior, which has the same distribution)"),
+                ParameterSpec.ofInt("eval-groups", 2000, "fresh K-candidate groups for the final CLIP risk"),
+                ParameterSpec.ofInt("bayes-samples", 10000, "samples of the oracle's Bayes risk estimates"),
+                ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip)"),
+                ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L),
+                        "prompt counts M per class of the zero-shot evaluation"),
+                ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)"),
+                ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"),
+                ParameterSpec.ofInt("checkpoint-every", 0, "write checkpoint.bin (parameters, optimizer state, step) "
+                        + "into the run folder every this many steps, atomically (0: never)"),
+                ParameterSpec.ofString("resume", "", "checkpoint.bin of an earlier run of the same config to "
+                        + "continue from (empty: start afresh)"));
+    }
+
+    @Override
+    public DownstreamTask create(PluginConfig c) {
+        for (String k : List.of("steps", "batch", "log-every", "eval-groups", "bayes-samples", "probe-test")) {
+            if (c.getLong(k) < 1) {
+                throw c.invalid(k, "must be at least 1");
+            }
+        }
+        if (c.getInt("candidates") < 2) {
+            throw c.invalid("candidates", "must be at least 2");
+        }
+        for (String k : List.of("zero-shot-images", "probe-train", "checkpoint-every")) {
+            if (c.getLong(k) < 0) {
+                throw c.invalid(k, "must be >= 0");
+            }
+        }
+        List<Long> prompts = c.getLongList("prompts");
+        if (prompts.isEmpty() || prompts.stream().anyMatch(m -> m < 1)) {
+            throw c.invalid("prompts", "needs at least one count, each at least 1");
+        }
+        if (c.getString("objective").equals(ContrastiveObjective.INFONCE) && c.getInt("batch") < 2) {
+            throw c.invalid("batch", "infonce needs at least 2 pairs");
+        }
+        return new ClipTask(new ClipSettings(c.getString("objective"), c.getLong("steps"), c.getInt("batch"),
+                c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
+                c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
+                c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
+                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume")));
+    }
+}

@@ -1,0 +1,55 @@
+package io.suffice.downstream.clip;
+
+import io.suffice.api.tensor.DType;
+import io.suffice.api.tensor.HostTensor;
+
+/** Small helpers on token tensors {@code [n, T]}. */
+final class Tokens {
+    private Tokens() {
+    }
+
+    /** Rows {@code from..to-1} of a rank-2 (or higher) tensor, copied; int64 or float32/64 data. */
+    static HostTensor rows(HostTensor t, int from, int to) {
+        long[] dims = t.shape().dims();
+        int per = (int) (t.size() / dims[0]);
+        dims[0] = to - from;
+        if (t.dtype() == DType.INT64) {
+            long[] v = new long[(to - from) * per];
+            t.longs().get(from * per, v);
+            return HostTensor.of(v, dims);
+        }
+        double[] all = t.toDoubleArray();
+        if (t.dtype() == DType.FLOAT64) {
+            double[] v = new double[(to - from) * per];
+            System.arraycopy(all, from * per, v, 0, v.length);
+            return HostTensor.of(v, dims);
+        }
+        float[] v = new float[(to - from) * per];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) all[from * per + i];
+        }
+        return HostTensor.of(v, dims);
+    }
+
+    /** The tensor as int64 with {@code dims} (same element count). */
+    static HostTensor asLongs(HostTensor t, long... dims) {
+        long[] v;
+        if (t.dtype() == DType.INT64) {
+            v = new long[t.size()];
+            t.longs().get(0, v);
+        } else {
+            double[] d = t.toDoubleArray();
+            v = new long[d.length];
+            for (int i = 0; i < d.length; i++) {
+                v[i] = Math.round(d[i]);
+            }
+        }
+        return HostTensor.of(v, dims);
+    }
+
+    /** Token {@code [i, j]} as an int. */
+    static int at(HostTensor t, int i, int j) {
+        int per = (int) (t.size() / t.shape().dim(0));
+        return t.dtype() == DType.INT64 ? (int) t.longs().get(i * per + j) : (int) Math.round(t.toDoubleArray()[i * per + j]);
+    }
+}

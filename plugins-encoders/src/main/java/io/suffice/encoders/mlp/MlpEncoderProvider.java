@@ -1,0 +1,42 @@
+package io.suffice.encoders.mlp;
+
+import io.suffice.api.model.Encoder;
+import io.suffice.api.plugin.EncoderProvider;
+import io.suffice.api.plugin.ParameterSpec;
+import io.suffice.api.plugin.PluginConfig;
+
+import java.util.List;
+
+/** Plugin {@code mlp}: see {@link MlpEncoder}. */
+public final class MlpEncoderProvider implements EncoderProvider {
+    @Override
+    public String name() {
+        return "mlp";
+    }
+
+    @Override
+    public String description() {
+        return "GELU multilayer perceptron on vectors (token sequences are one-hot encoded and flattened)";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(
+                ParameterSpec.ofIntList("hidden", List.of(128L), "hidden widths"),
+                ParameterSpec.ofInt("embedding", 10, "output dimension"),
+                ParameterSpec.ofInt("vocab", 10, "token values, for one-hot encoding of int64 inputs"));
+    }
+
+    @Override
+    public Encoder create(PluginConfig c) {
+        if (c.getLongList("hidden").stream().anyMatch(w -> w < 1)) {
+            throw c.invalid("hidden", "widths must be at least 1");
+        }
+        for (String k : List.of("embedding", "vocab")) {
+            if (c.getInt(k) < 1) {
+                throw c.invalid(k, "must be at least 1");
+            }
+        }
+        return new MlpEncoder("encoder", c.getLongList("hidden"), c.getInt("embedding"), c.getInt("vocab"));
+    }
+}
