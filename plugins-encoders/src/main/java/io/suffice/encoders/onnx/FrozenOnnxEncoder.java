@@ -3,6 +3,7 @@ package io.suffice.encoders.onnx;
 import io.suffice.api.data.Batch;
 import io.suffice.api.graph.Executable;
 import io.suffice.api.graph.OnnxModelInfo;
+import io.suffice.api.model.Embedder;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  * they reach ONNX Runtime (missing field, dtype, rank, fixed dimensions), with messages naming the model input, the
  * batch field and the declared shape. Not thread-safe (one session); closing it closes the session.
  */
-public final class FrozenOnnxEncoder implements AutoCloseable {
+public final class FrozenOnnxEncoder implements Embedder {
     private final OnnxFileEncoder encoder;
     private final Executable exec;
 
@@ -27,6 +28,11 @@ public final class FrozenOnnxEncoder implements AutoCloseable {
 
     public OnnxFileEncoder encoder() {
         return encoder;
+    }
+
+    @Override
+    public HostTensor embed(Map<String, HostTensor> fields) {
+        return encode(fields);
     }
 
     /** Embeds a batch; see {@link #encode(Map)}. */

@@ -6,6 +6,7 @@ import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.OnnxModelInfo;
 import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.model.PretrainedEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,20 +20,20 @@ import java.util.Map;
  * configuration against them: every mapped input and the chosen output must exist (the error lists the real ones),
  * and the output's declared rank must suit the pooling. It is then used in one of two ways:
  * <ul>
- *   <li>frozen, through ONNX Runtime: {@link #open(Executor)} gives a {@link FrozenOnnxEncoder} that maps batch
- *       fields to {@code FLOAT32 [batch, dim]} embeddings; any operator ONNX Runtime runs is fine;</li>
+ *   <li>frozen, through ONNX Runtime: {@link #open(Executor)} gives a {@link FrozenOnnxEncoder} (an api
+ *       {@link io.suffice.api.model.Embedder}, so tasks of other plugins can use it) that maps batch fields to
+ *       {@code FLOAT32 [batch, dim]} embeddings; any operator ONNX Runtime runs is fine;</li>
  *   <li>inside a suffice {@link Graph}: {@link #forward} imports the model's graph with {@link OnnxImporter}
  *       (initializers become parameters when {@code trainable}, else constants), which works when every operator
  *       has an import rule and a gradient rule; the error names the ones that do not.</li>
  * </ul>
- * Immutable and thread-safe (the parsed model is kept for {@link #forward}).
+ * Immutable and thread-safe; the parsed model is not kept ({@link #forward} reads the file again).
  */
-public final class OnnxFileEncoder implements Encoder {
+public final class OnnxFileEncoder implements PretrainedEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxFileEncoder.class);
 
     private final OnnxFileEncoderSettings settings;
     private final String name;
-    private final OnnxMl.ModelProto model;
     private final OnnxModelInfo info;
     private final OnnxModelInfo.TensorSpec output;
 
@@ -48,7 +49,6 @@ public final class OnnxFileEncoder implements Encoder {
         this.name = name;
         OpsetSupport.check(settings.file(), model);
         ExternalDataGuard.check(settings.file(), model);
-        this.model = model;
         this.info = OnnxModelInspector.describe(model);
         for (String in : settings.inputs().keySet()) {
             info.input(in);
@@ -104,7 +104,7 @@ public final class OnnxFileEncoder implements Encoder {
 
     @Override
     public Encoder withName(String newName) {
-        return new OnnxFileEncoder(settings, newName, model);
+        return new OnnxFileEncoder(settings, newName, OnnxModelInspector.parse(settings.file()));
     }
 
     @Override
@@ -117,6 +117,7 @@ public final class OnnxFileEncoder implements Encoder {
     /**
      * Opens the file as a frozen encoder on {@code executor} (one ONNX Runtime session; close it, or the executor).
      */
+    @Override
     public FrozenOnnxEncoder open(Executor executor) {
         return new FrozenOnnxEncoder(this, executor.load(settings.file()));
     }
@@ -139,6 +140,10 @@ public final class OnnxFileEncoder implements Encoder {
 
     /** Multi-input form of {@link #forward(Graph, Value)}: values by model input name. */
     public Value forward(Graph graph, Map<String, Value> inputs) {
+        // parsed again here rather than kept: the weights would otherwise stay in memory twice for frozen use
+        OnnxMl.ModelProto model = OnnxModelInspector.parse(settings.file());
+        OpsetSupport.check(settings.file(), model);
+        ExternalDataGuard.check(settings.file(), model);
         Map<String, Value> outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
                 List.of(output.name()));
         Value y = outs.get(output.name());

@@ -27,9 +27,12 @@ import java.util.TreeSet;
  * builder (which infers shapes and checks them), and the requested outputs are returned as values. Only operators
  * listed in {@link #SUPPORTED} are converted; each of them has a gradient rule in the runtime's standard
  * {@code GradientRegistry} (a test checks this) or has no float gradient to propagate (comparisons, constants).
- * Shape-computing operators ({@code Shape}, {@code ConstantOfShape}) and operators without gradient rules
- * ({@code Conv}, ...) are refused before anything is added to the graph, with an error naming each of them.
- * Shape inputs of {@code Reshape}, {@code Slice}, {@code Unsqueeze} etc. must be constants.
+ * {@code Conv} is imported when it is a patch embedding ({@link PatchConv}, as in ViT and CLIP image towers).
+ * Operators without import or gradient rules ({@code Conv} with padding or overlapping windows, ...) are refused before anything is added to the graph,
+ * with an error naming each of them. Shape operands of {@code Reshape}, {@code Slice}, {@code Unsqueeze},
+ * {@code Expand} etc. must be constants after {@link ShapeFolding}, which folds the integer shape arithmetic of
+ * exporters; {@code Shape} itself folds only for static shapes, so a PyTorch export with a dynamic batch imports when
+ * it is fed inputs of a fixed batch size.
  * <p>
  * Stateless; the graph being built is not thread-safe.
  */
@@ -37,15 +40,19 @@ public final class OnnxImporter {
 
     /** Operators the importer converts. */
     public static final Set<String> SUPPORTED = Set.copyOf(new TreeSet<>(List.of(
-            "Abs", "Add", "Cast", "Clip", "Concat", "Constant", "Div", "Dropout", "Equal", "Erf", "Exp", "Flatten",
+            "Abs", "Add", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Expand", "Dropout", "Equal", "Erf", "Exp", "Flatten",
             "Gather", "Gemm", "Greater", "Identity", "LayerNormalization", "LeakyRelu", "Less", "Log", "LogSoftmax",
             "MatMul", "Max", "Min", "Mul", "Neg", "Pow", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceSum",
-            "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Tanh",
+            "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Tanh",
             "Transpose", "Unsqueeze", "Where")));
 
-    /** Operators that produce no float gradient path (or are folded away) and so need no gradient rule. */
-    public static final Set<String> NO_GRADIENT_NEEDED = Set.of("Constant", "Equal", "Greater", "Less", "Dropout",
-            "Flatten");
+    /**
+     * Supported operators that need no gradient rule of their own: they carry no float gradient (comparisons,
+     * constants, shapes) or are rebuilt from other operators ({@code Conv} by {@link PatchConv}, {@code Flatten} as
+     * {@code Reshape}, {@code Dropout} as {@code Identity}).
+     */
+    public static final Set<String> NO_RULE_NEEDED = Set.of("Constant", "Equal", "Greater", "Less", "Dropout",
+            "Flatten", "Shape", "ConstantOfShape", "Conv");
 
     private OnnxImporter() {
     }
@@ -58,8 +65,10 @@ public final class OnnxImporter {
         Map<String, List<String>> bad = new TreeMap<>();
         for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
             boolean foreign = !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx");
-            if (foreign || !SUPPORTED.contains(n.getOpType())) {
-                String op = foreign ? n.getDomain() + "." + n.getOpType() : n.getOpType();
+            String why = n.getOpType().equals("Conv") ? PatchConv.whyNot(n) : null;
+            if (foreign || !SUPPORTED.contains(n.getOpType()) || why != null) {
+                String op = foreign ? n.getDomain() + "." + n.getOpType()
+                        : why != null ? n.getOpType() + " [" + why + "]" : n.getOpType();
                 bad.computeIfAbsent(op, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "(unnamed)" : n.getName());
             }
         }
@@ -153,7 +162,10 @@ public final class OnnxImporter {
             }
             Value out;
             try {
-                out = convert(graph, n, ins, opset);
+                out = ShapeFolding.tryFold(graph, n, ins);
+                if (out == null) {
+                    out = convert(graph, n, ins, opset);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
                         + ") of " + label + ": " + e.getMessage(), e);
@@ -293,6 +305,28 @@ public final class OnnxImporter {
                 yield g.clip(x, lo, hi);
             }
             case "Constant" -> g.constant(constantValue(n));
+            case "Conv" -> PatchConv.build(g, n, x, in.get(1), in.size() > 2 ? in.get(2) : null);
+            case "Expand" -> {
+                long[] shape = constInts(in.get(1), "shape");
+                int r = Math.max(x.rank(), shape.length);
+                long[] out = new long[r];
+                for (int i = 0; i < r; i++) {
+                    int xi = i - (r - x.rank());
+                    int si = i - (r - shape.length);
+                    long a = xi >= 0 ? x.shape().dim(xi) : 1;
+                    long b = si >= 0 ? shape[si] : 1;
+                    out[i] = a == 1 ? b : a;
+                    if (a != 1 && b != 1 && a != b) {
+                        throw new IllegalArgumentException("cannot expand " + x + " to " + Arrays.toString(shape));
+                    }
+                }
+                if (!Shape.of(out).isStatic()) {
+                    throw new IllegalArgumentException("Expand to a symbolic shape is not supported");
+                }
+                yield g.expandLike(x, g.constant(HostTensor.zeros(DType.BOOL, Shape.of(out))));
+            }
+            case "ConstantOfShape" -> throw new IllegalArgumentException("its shape operand is computed at run time; "
+                    + "import with static input shapes");
             default -> throw new IllegalArgumentException("no import rule for " + n.getOpType());
         };
     }
@@ -454,10 +488,5 @@ public final class OnnxImporter {
             }
         }
         return h;
-    }
-
-    /** For error messages. */
-    static String dims(Value v) {
-        return Arrays.toString(v.shape().dims());
     }
 }

@@ -35,6 +35,11 @@ public final class OnnxModelInspector {
     public static OnnxMl.ModelProto parse(Path file) {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(file + " is " + size + " bytes; a protobuf model file holds at most "
+                        + "2 GiB, so larger models keep their weights in external data files");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no ONNX model file at " + file);

@@ -64,6 +64,29 @@ class OnnxFileFixturesTest {
         }
     }
 
+    /** What a task in another plugin sees: only api types (PretrainedEncoder, Embedder). */
+    @Test
+    void usableThroughApiTypesOnly() {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("file", Fixtures.file("tiny-text-tower.onnx").toString());
+        v.put("inputs", "input_ids=tokens, attention_mask=mask");
+        v.put("output", "text_embeds");
+        v.put("pooling", "none");
+        v.put("pooling-axis", 1L);
+        v.put("pooling-mask", "");
+        v.put("normalize", false);
+        v.put("trainable", false);
+        io.suffice.api.model.Encoder enc = new OnnxFileEncoderProvider().create(new io.suffice.api.plugin.PluginConfig(
+                io.suffice.api.plugin.PluginKind.ENCODER, "onnx-file", v));
+        assertThat(enc).isInstanceOf(io.suffice.api.model.PretrainedEncoder.class);
+        try (io.suffice.api.model.Embedder e = ((io.suffice.api.model.PretrainedEncoder) enc).open(executor)) {
+            HostTensor z = e.embed(Map.of("tokens", Fixtures.longs(EXPECTED.get("input_ids")),
+                    "mask", Fixtures.longs(EXPECTED.get("attention_mask"))));
+            assertThat(Fixtures.maxRelErr(z.toDoubleArray(), Fixtures.doubles(EXPECTED.get("text_embeds").get("data"))))
+                    .isLessThan(1e-5);
+        }
+    }
+
     @Test
     void normalisedEmbeddingsHaveUnitNormAndSameDirection() {
         var settings = OnnxFileEncoderSettings.of(Fixtures.file("tiny-image-tower.onnx"))

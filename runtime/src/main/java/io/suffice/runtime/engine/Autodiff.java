@@ -21,7 +21,7 @@ import java.util.Set;
  * several times are summed. Thread-safe if the registry is not modified concurrently (the graph itself is not
  * thread-safe, so differentiate one graph from one thread).
  */
-public final class Autodiff {
+public final class Autodiff implements io.suffice.api.graph.Differentiator {
     private final GradientRegistry registry;
 
     public Autodiff(GradientRegistry registry) {
@@ -39,6 +39,7 @@ public final class Autodiff {
      * @return one gradient value per element of {@code wrt}, same shape and dtype (zeros where the loss does not
      * depend on it)
      */
+    @Override
     public List<Value> gradients(Value loss, List<Value> wrt) {
         Graph g = loss.graph();
         if (!loss.isFloat() || loss.rank() != 0) {

@@ -346,11 +346,11 @@ public final class GradientRegistry {
         }
         long vocab = data.shape().dim(0);
         long rest = data.shape().size() / vocab;
-        HostTensor ids = idx.dtype() == DType.INT64 ? HostTensor.zeros(DType.INT64, Shape.of(vocab)) : null;
-        if (ids == null) {
+        if (idx.dtype() != DType.INT64) {
             throw new UnsupportedOperationException("Gather gradient needs INT64 indices (node created at "
                     + n.site() + ")");
         }
+        HostTensor ids = HostTensor.zeros(DType.INT64, Shape.of(vocab));
         for (int i = 0; i < vocab; i++) {
             ids.longs().put(i, i);
         }

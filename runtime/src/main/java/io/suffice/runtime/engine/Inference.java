@@ -55,11 +55,19 @@ public final class Inference implements AutoCloseable {
         return new Inference(executor.compile(graph, all, outputs), store);
     }
 
-    /** Outputs by name, owned by this object and overwritten by the next run. */
+    /**
+     * Outputs by name, owned by this object and overwritten by the next run. Batch fields that are not inputs are
+     * ignored; a missing input is reported by name.
+     */
     public Map<String, HostTensor> run(Map<String, HostTensor> batch) {
         feeds.clear();
         feeds.putAll(store.asMap());
-        feeds.putAll(batch);
+        for (String name : exec.inputNames()) {
+            HostTensor t = batch.get(name);
+            if (t != null && !store.asMap().containsKey(name)) {
+                feeds.put(name, t);
+            }
+        }
         return exec.run(feeds);
     }
 

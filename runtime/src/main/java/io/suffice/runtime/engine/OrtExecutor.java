@@ -128,6 +128,7 @@ public final class OrtExecutor implements Executor {
                 case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
                 case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
             });
+            o.addConfigEntry("session.intra_op.allow_spinning", effective.spinWait() ? "1" : "0");
             if (effective.isCuda()) {
                 o.addCUDA(effective.cudaDevice());
             }
