@@ -9,7 +9,7 @@ import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 
 import java.nio.DoubleBuffer;
 import java.util.LinkedHashMap;

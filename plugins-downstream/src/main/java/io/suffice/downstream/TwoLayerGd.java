@@ -11,7 +11,7 @@ import io.suffice.api.task.TaskResult;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 
 import java.util.List;
 

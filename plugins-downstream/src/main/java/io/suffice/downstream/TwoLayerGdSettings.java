@@ -4,7 +4,7 @@ package io.suffice.downstream;
  * Settings of the {@code two-layer-gd} task (see {@link TwoLayerGd}).
  *
  * @param width      number of hidden units {@code m}
- * @param activation activation name, one of {@link io.suffice.encoders.twolayer.Activation#NAMES}
+ * @param activation activation name, one of {@link io.suffice.downstream.twolayer.Activation#NAMES}
  * @param leakiness  {@code c} of the leaky activations
  * @param huber      threshold {@code h} of the Huberized ReLU
  * @param initScale  standard deviation of the Gaussian initialization of {@code W}

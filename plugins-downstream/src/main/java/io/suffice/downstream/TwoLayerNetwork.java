@@ -1,7 +1,9 @@
 package io.suffice.downstream;
 
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -75,9 +77,8 @@ public final class TwoLayerNetwork {
 
     /** The output {@code f(x_i; W)} for every sample. */
     public double[] outputs(double[] w) {
-        int[] rows = null;
         double[] f = new double[n];
-        forward(w, rows, n, f);
+        forward(w, null, n, f);
         return f;
     }
 
@@ -151,7 +152,7 @@ public final class TwoLayerNetwork {
     private void backwardChunk(int c, int[] rows, int nr, double[] r, double[] grad) {
         int j0 = c * UNITS_PER_CHUNK;
         int j1 = Math.min(m, j0 + UNITS_PER_CHUNK);
-        java.util.Arrays.fill(grad, j0 * d, j1 * d, 0);
+        Arrays.fill(grad, j0 * d, j1 * d, 0);
         for (int ii = 0; ii < nr; ii++) {
             int xo = row(rows, ii) * d;
             for (int j = j0; j < j1; j++) {
@@ -163,7 +164,7 @@ public final class TwoLayerNetwork {
         }
     }
 
-    private void runChunks(int nr, java.util.function.IntConsumer body) {
+    private void runChunks(int nr, IntConsumer body) {
         IntStream range = IntStream.range(0, chunks);
         if ((long) nr * m * d >= PARALLEL_WORK && chunks > 1) {
             range = range.parallel();

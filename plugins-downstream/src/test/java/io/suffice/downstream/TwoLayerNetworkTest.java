@@ -1,6 +1,6 @@
 package io.suffice.downstream;
 
-import io.suffice.encoders.twolayer.Activation;
+import io.suffice.downstream.twolayer.Activation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

@@ -11,9 +11,11 @@ import java.util.Locale;
  * @param optLevel       graph optimisation level applied when a session is compiled
  * @param cpuFallback    when the CUDA provider cannot load: true = warn and run on the CPU, false = fail
  * @param checkFinite    check every floating-point input for NaN/Inf before each run (costs a pass over the data)
+ * @param spinWait       let idle intra-op threads spin instead of sleeping: lowest latency on a quiet machine, but
+ *                       several times slower per step when cores are shared (other processes, several sessions)
  */
 public record ExecutionConfig(String device, int intraOpThreads, int interOpThreads, OptLevel optLevel,
-                              boolean cpuFallback, boolean checkFinite) {
+                              boolean cpuFallback, boolean checkFinite, boolean spinWait) {
 
     /** ONNX Runtime graph optimisation levels. */
     public enum OptLevel { NONE, BASIC, EXTENDED, ALL }
@@ -28,25 +30,31 @@ public record ExecutionConfig(String device, int intraOpThreads, int interOpThre
         }
     }
 
-    /** CPU, 2 intra-op threads, sequential operators, all optimisations, CPU fallback, no finite check. */
+    /**
+     * CPU, 2 intra-op threads, sequential operators, all optimisations, CPU fallback, no finite check, no spinning.
+     */
     public static ExecutionConfig defaults() {
-        return new ExecutionConfig("cpu", 2, 1, OptLevel.ALL, true, false);
+        return new ExecutionConfig("cpu", 2, 1, OptLevel.ALL, true, false, false);
     }
 
     public ExecutionConfig withDevice(String d) {
-        return new ExecutionConfig(d, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite);
+        return new ExecutionConfig(d, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait);
     }
 
     public ExecutionConfig withThreads(int intra) {
-        return new ExecutionConfig(device, intra, interOpThreads, optLevel, cpuFallback, checkFinite);
+        return new ExecutionConfig(device, intra, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait);
     }
 
     public ExecutionConfig withCheckFinite(boolean check) {
-        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, check);
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, check, spinWait);
     }
 
     public ExecutionConfig withCpuFallback(boolean fallback) {
-        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, fallback, checkFinite);
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, fallback, checkFinite, spinWait);
+    }
+
+    public ExecutionConfig withSpinWait(boolean spin) {
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spin);
     }
 
     /** True for {@code cuda} and {@code cuda:N}. */

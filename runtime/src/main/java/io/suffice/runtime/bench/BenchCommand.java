@@ -52,6 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "in place on the parameter buffers). Default: ${DEFAULT-VALUE}.", defaultValue = "fused")
     String update;
 
+    @Option(names = "--spin", description = "Let ONNX Runtime's idle threads spin (fastest on a quiet machine, "
+            + "much slower on a shared one). Default: ${DEFAULT-VALUE}.", defaultValue = "false")
+    boolean spin;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,7 +84,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--update must be fused or host");
         }
         boolean fused = update.equals("fused");
-        ExecutionConfig cfg = ExecutionConfig.defaults().withThreads(threads).withDevice(device);
+        ExecutionConfig cfg = ExecutionConfig.defaults().withThreads(threads).withDevice(device)
+                .withSpinWait(spin);
         if (format.equals("csv")) {
             out.println(BenchResult.csvHeader());
         }

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code suffice demo}: runs the embedded default experiment. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the embedded default experiment (a stepsize sweep of GD on the logistic loss).")
+        description = "Run the embedded default experiment: a stepsize sweep of large-stepsize GD on a two-layer network.")
 final class DemoCommand implements Callable<Integer> {
     static final String RESOURCE = "/io/suffice/runtime/demo.yaml";
 

@@ -1,6 +1,7 @@
 package io.suffice.runtime.cli;
 
 import io.suffice.api.plugin.CommandProvider;
+import io.suffice.runtime.bench.BenchCommand;
 import io.suffice.runtime.config.ConfigException;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.plugin.PluginDiscovery;
@@ -22,7 +23,7 @@ import java.util.Properties;
  */
 @Command(name = "suffice", mixinStandardHelpOptions = true, versionProvider = SufficeCli.Version.class,
         description = "Contrastive pre-training research and the optimizers that train it.",
-        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class})
+        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SufficeCli implements Runnable {
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -21,7 +21,7 @@ import java.util.Set;
  * several times are summed. Thread-safe if the registry is not modified concurrently (the graph itself is not
  * thread-safe, so differentiate one graph from one thread).
  */
-public final class Autodiff {
+public final class Autodiff implements io.suffice.api.graph.Differentiator {
     private final GradientRegistry registry;
 
     public Autodiff(GradientRegistry registry) {
@@ -39,6 +39,7 @@ public final class Autodiff {
      * @return one gradient value per element of {@code wrt}, same shape and dtype (zeros where the loss does not
      * depend on it)
      */
+    @Override
     public List<Value> gradients(Value loss, List<Value> wrt) {
         Graph g = loss.graph();
         if (!loss.isFloat() || loss.rank() != 0) {
@@ -64,6 +65,10 @@ public final class Autodiff {
         int lossIndex = loss.producer() == null ? -1 : nodes.indexOf(loss.producer());
         for (int i = lossIndex; i >= 0; i--) {
             Node n = nodes.get(i);
+            if (n.outputs().size() == 1 && g.compositeOf(n.outputs().get(0)) != null) {
+                // differentiate the composite as a unit; its inner nodes then receive no gradient and are skipped
+                n = g.compositeOf(n.outputs().get(0));
+            }
             List<Value> outGrads = new ArrayList<>();
             boolean any = false;
             for (Value o : n.outputs()) {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,29 @@ public final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoints() {
+    }
+
+    /**
+     * A checkpoint holding copies of the live state, so training can continue while (or after) it is written.
+     *
+     * @param step     completed steps
+     * @param rngState the run's serialised random-source state (may be empty)
+     */
+    public static Checkpoint capture(long step, io.suffice.api.graph.ParameterStore store,
+                                     io.suffice.api.optim.Optimizer optimizer, String rngState) {
+        Map<String, HostTensor> params = new LinkedHashMap<>();
+        store.asMap().forEach((k, v) -> params.put(k, v.copy()));
+        Map<String, HostTensor> state = new LinkedHashMap<>();
+        optimizer.state().forEach((k, v) -> state.put(k, v.copy()));
+        return new Checkpoint(step, params, state, rngState, Map.of());
+    }
+
+    /** Loads parameters and optimizer state from {@code c}; returns the step to continue from. */
+    public static long restore(Checkpoint c, io.suffice.api.graph.ParameterStore store,
+                               io.suffice.api.optim.Optimizer optimizer) {
+        store.load(c.params());
+        optimizer.restore(c.optimizerState());
+        return c.step();
     }
 
     public static void write(Path file, Checkpoint c) throws IOException {
@@ -101,8 +123,7 @@ public final class Checkpoints {
             }
             Map<String, HostTensor> params = new LinkedHashMap<>();
             Map<String, HostTensor> optim = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : header.properties()) {
                 if (e.getKey().equals("__metadata__")) {
                     continue;
                 }
@@ -127,7 +148,7 @@ public final class Checkpoints {
                 }
             }
             Map<String, String> extra = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> {
+            meta.properties().forEach(e -> {
                 if (!List.of("format", "step", "rng").contains(e.getKey())) {
                     extra.put(e.getKey(), e.getValue().asText());
                 }

@@ -172,7 +172,16 @@ public final class GradientRegistry {
             }
             Value dy = gy.get(0);
             Value ga = need[0] ? unbroadcast(g, g.matMul(dy, swapLast(g, b)), a.shape()) : null;
-            Value gb = need[1] ? unbroadcast(g, g.matMul(swapLast(g, a), dy), b.shape()) : null;
+            Value gb = null;
+            if (need[1] && b.rank() == 2 && a.rank() > 2) {
+                // a shared weight applied to a batch of sequences: flatten the leading dims into one GEMM
+                // (a^T dy over all rows) instead of a batched product followed by a large reduction
+                long k = a.shape().dim(-1);
+                long m = dy.shape().dim(-1);
+                gb = g.matMul(g.transpose(g.reshape(a, -1, k), 1, 0), g.reshape(dy, -1, m));
+            } else if (need[1]) {
+                gb = unbroadcast(g, g.matMul(swapLast(g, a), dy), b.shape());
+            }
             return Arrays.asList(ga, gb);
         });
         r.register("Gemm", GradientRegistry::gemm);
@@ -337,11 +346,11 @@ public final class GradientRegistry {
         }
         long vocab = data.shape().dim(0);
         long rest = data.shape().size() / vocab;
-        HostTensor ids = idx.dtype() == DType.INT64 ? HostTensor.zeros(DType.INT64, Shape.of(vocab)) : null;
-        if (ids == null) {
+        if (idx.dtype() != DType.INT64) {
             throw new UnsupportedOperationException("Gather gradient needs INT64 indices (node created at "
                     + n.site() + ")");
         }
+        HostTensor ids = HostTensor.zeros(DType.INT64, Shape.of(vocab));
         for (int i = 0; i < vocab; i++) {
             ids.longs().put(i, i);
         }

@@ -79,6 +79,31 @@ public final class OnnxLowering {
                 }
             }
         }
+        Map<Value, Value> alias = elideExpands(graph, needed, outputs);
+        if (!alias.isEmpty()) {
+            // recompute what is needed with the rewired edges: elided Expands and their Shape inputs drop out
+            needed.clear();
+            leaves.clear();
+            seen.clear();
+            todo.addAll(outputs.values());
+            while (!todo.isEmpty()) {
+                Value v = todo.pop();
+                if (!seen.add(v)) {
+                    continue;
+                }
+                if (v.producer() == null || fed.contains(v)) {
+                    leaves.add(v);
+                    continue;
+                }
+                if (needed.add(v.producer())) {
+                    for (Value in : v.producer().inputs()) {
+                        if (in != null) {
+                            todo.push(alias.getOrDefault(in, in));
+                        }
+                    }
+                }
+            }
+        }
         OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(name);
         for (Value v : inputs) {
             gb.addInput(valueInfo(v.name(), v));
@@ -108,7 +133,7 @@ public final class OnnxLowering {
                 domains.add(n.domain());
             }
             for (Value in : n.inputs()) {
-                nb.addInput(in == null ? "" : in.name());
+                nb.addInput(in == null ? "" : alias.getOrDefault(in, in).name());
             }
             for (Value out : n.outputs()) {
                 nb.addOutput(out.name());
@@ -142,6 +167,108 @@ public final class OnnxLowering {
             mb.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1));
         }
         return mb.build();
+    }
+
+    /** The graph inputs (kind INPUT) that {@code outputs} depend on, in declaration order. */
+    public static List<Value> inputsNeeded(java.util.Collection<Value> outputs) {
+        Set<Value> seen = new HashSet<>();
+        Deque<Value> todo = new ArrayDeque<>(outputs);
+        Set<Value> found = new TreeSet<>((a, b) -> Integer.compare(a.id(), b.id()));
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (v.kind() == Value.Kind.INPUT) {
+                found.add(v);
+            } else if (v.producer() != null) {
+                for (Value in : v.producer().inputs()) {
+                    if (in != null) {
+                        todo.push(in);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** Elementwise operators that broadcast their inputs numpy-style. */
+    private static final Set<String> BROADCASTING = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where",
+            "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "And");
+
+    /**
+     * Finds Expand nodes (emitted by reduction gradients) whose every consumer is a broadcasting elementwise op that
+     * would produce the same shape from the unexpanded input; those consumers read the input directly, saving a
+     * full-size pass. Returns expand output -> expand input.
+     */
+    private static Map<Value, Value> elideExpands(Graph graph, Set<Node> needed, Map<String, Value> outputs) {
+        Map<Value, List<Node>> consumers = new java.util.HashMap<>();
+        for (Node n : graph.nodes()) {
+            if (needed.contains(n)) {
+                for (Value in : n.inputs()) {
+                    if (in != null) {
+                        consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                    }
+                }
+            }
+        }
+        Set<Value> requested = new HashSet<>(outputs.values());
+        Map<Value, Value> alias = new java.util.HashMap<>();
+        for (Node n : graph.nodes()) {
+            if (!needed.contains(n) || !n.opType().equals("Expand") || !n.domain().isEmpty()) {
+                continue;
+            }
+            Value e = n.outputs().get(0);
+            Value a = alias.getOrDefault(n.input(0), n.input(0));
+            List<Node> users = consumers.getOrDefault(e, List.of());
+            boolean ok = !requested.contains(e) && !users.isEmpty();
+            for (Node c : users) {
+                if (!ok) {
+                    break;
+                }
+                if (!BROADCASTING.contains(c.opType()) || !c.domain().isEmpty()) {
+                    ok = false;
+                    break;
+                }
+                List<long[]> shapes = new ArrayList<>();
+                for (Value in : c.inputs()) {
+                    Value r = in == e ? a : alias.getOrDefault(in, in);
+                    shapes.add(r.shape().dims());
+                }
+                long[] b = broadcast(shapes);
+                ok = b != null && Shape.of(b).equals(c.outputs().get(0).shape());
+            }
+            if (ok) {
+                alias.put(e, a);
+            }
+        }
+        return alias;
+    }
+
+    /** numpy broadcasting of static or symbolic shapes; null when incompatible. */
+    private static long[] broadcast(List<long[]> shapes) {
+        int r = 0;
+        for (long[] d : shapes) {
+            r = Math.max(r, d.length);
+        }
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            long res = 1;
+            for (long[] d : shapes) {
+                int j = d.length - r + i;
+                long v = j < 0 ? 1 : d[j];
+                if (v == 1) {
+                    continue;
+                }
+                if (res == 1 || res == Shape.DYNAMIC) {
+                    res = v;
+                } else if (v != Shape.DYNAMIC && v != res) {
+                    return null;
+                }
+            }
+            out[i] = res;
+        }
+        return out;
     }
 
     static OnnxMl.ValueInfoProto valueInfo(String name, Value v) {

@@ -12,6 +12,8 @@ import io.suffice.api.graph.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ public final class OrtExecutor implements Executor {
     private final ExecutionConfig effective;
     private final String fallbackReason;
     private final Map<Key, OrtExecutable> cache = new LinkedHashMap<>();
+    private final List<OrtFileExecutable> loaded = new ArrayList<>();
     private boolean closed;
 
     private record Key(Graph graph, List<Value> inputs, List<String> outputNames, List<Value> outputs) {
@@ -69,19 +72,45 @@ public final class OrtExecutor implements Executor {
         return effective;
     }
 
-    /** The CUDA provider may be absent from the artifact, or present but unable to load its native libraries. */
+    /**
+     * The CUDA provider may be absent from the artifact, present but unable to load its native libraries, or loaded
+     * but without a device. A one-node session is opened to find out, since some failures only show at session
+     * creation.
+     */
     private String probeCuda(ExecutionConfig config) {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             return "this build uses an ONNX Runtime artifact without CUDA support (available providers: "
                     + OrtEnvironment.getAvailableProviders() + "); build with -Pgpu to use onnxruntime_gpu";
         }
+        io.suffice.api.graph.Graph g = new io.suffice.api.graph.Graph(0);
+        Value x = g.input("x", io.suffice.api.tensor.DType.FLOAT32, 1);
+        byte[] probe = OnnxLowering.lower("cuda-probe", List.of(x), Map.of("y", g.identity(x)), Map.of())
+                .toByteArray();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.addCUDA(config.cudaDevice());
+            env.createSession(probe, o).close();
             return null;
-        } catch (OrtException | RuntimeException e) {
-            return "the CUDA provider failed to load (no GPU, or CUDA 12 / cuDNN 9 libraries missing): "
-                    + e.getMessage();
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            return classifyCudaFailure(String.valueOf(e.getMessage()));
         }
+    }
+
+    /** Turns ONNX Runtime's CUDA error text into a reason a user can act on (the raw text is kept). */
+    static String classifyCudaFailure(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        String why;
+        if (m.contains("cannot open shared object") || m.contains("failed to load library")
+                || m.contains("libcu") || m.contains("cudnn")) {
+            why = "the CUDA 12 / cuDNN 9 libraries could not be loaded";
+        } else if (m.contains("no cuda-capable device") || m.contains("cuda failure 100")
+                || m.contains("invalid device ordinal") || m.contains("cuda failure 101")) {
+            why = "no usable GPU is visible (or the device ordinal does not exist)";
+        } else if (m.contains("driver")) {
+            why = "the NVIDIA driver is missing or too old for CUDA 12";
+        } else {
+            why = "the CUDA provider failed to initialise";
+        }
+        return why + " (ONNX Runtime: " + message.strip() + ")";
     }
 
     OrtSession.SessionOptions sessionOptions() throws OrtException {
@@ -99,6 +128,7 @@ public final class OrtExecutor implements Executor {
                 case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
                 case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
             });
+            o.addConfigEntry("session.intra_op.allow_spinning", effective.spinWait() ? "1" : "0");
             if (effective.isCuda()) {
                 o.addCUDA(effective.cudaDevice());
             }
@@ -116,6 +146,7 @@ public final class OrtExecutor implements Executor {
         }
         Key key = new Key(graph, List.copyOf(inputs), List.copyOf(outputs.keySet()),
                 List.copyOf(outputs.values()));
+        cache.values().removeIf(OrtExecutable::isClosed); // closed by their owners (TrainStep.close)
         OrtExecutable cached = cache.get(key);
         if (cached != null && !cached.isClosed()) {
             return cached;
@@ -145,6 +176,31 @@ public final class OrtExecutor implements Executor {
         }
     }
 
+    /** Opens {@code onnxFile} by path, so that ONNX Runtime resolves external data next to it. */
+    @Override
+    public synchronized Executable load(Path onnxFile) {
+        if (closed) {
+            throw new IllegalStateException("executor is closed");
+        }
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new IllegalArgumentException("no ONNX model file at " + onnxFile);
+        }
+        loaded.removeIf(OrtFileExecutable::isClosed);
+        try (OrtSession.SessionOptions o = sessionOptions()) {
+            OrtSession session = env.createSession(onnxFile.toString(), o);
+            try {
+                OrtFileExecutable ex = new OrtFileExecutable(env, session, onnxFile);
+                loaded.add(ex);
+                return ex;
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -155,5 +211,7 @@ public final class OrtExecutor implements Executor {
             e.close();
         }
         cache.clear();
+        loaded.forEach(OrtFileExecutable::close);
+        loaded.clear();
     }
 }

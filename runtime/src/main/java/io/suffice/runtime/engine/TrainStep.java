@@ -33,23 +33,39 @@ public final class TrainStep implements AutoCloseable {
     private final Map<String, HostTensor> feeds = new LinkedHashMap<>();
     private final double fusedStepsize;
     private final List<HostTensor> grads = new ArrayList<>();
+    private final List<String> batchInputs;
 
     /**
      * What one step produced. {@code gradients} are owned by the step and overwritten by the next call.
      *
      * @param loss      the loss at the parameters before the update
      * @param metrics   metric values by name (scalars read as double)
-     * @param gradients gradient per parameter in store order (empty in fused-GD mode)
+     * @param gradients gradient per trainable parameter in store order (empty in fused-GD mode)
      */
     public record Result(double loss, Map<String, Double> metrics, List<HostTensor> gradients) {
     }
 
-    private TrainStep(Executable exec, ParameterStore store, List<String> metrics, double fusedStepsize) {
+    private final List<HostTensor> trainableTensors;
+
+    private TrainStep(Executable exec, ParameterStore store, List<String> trainable, List<String> metrics,
+                      double fusedStepsize) {
         this.exec = exec;
         this.store = store;
-        this.params = store.names();
+        this.params = trainable;
+        this.trainableTensors = trainable.stream().map(store::get).toList();
         this.metrics = metrics;
         this.fusedStepsize = fusedStepsize;
+        this.batchInputs = exec.inputNames().stream().filter(n -> !store.asMap().containsKey(n)).toList();
+    }
+
+    /** Names of the trained parameters, in store order (the order of gradients and of the optimizer's lists). */
+    public List<String> trainable() {
+        return params;
+    }
+
+    /** Batch fields this step reads (graph inputs the loss and metrics depend on). */
+    public List<String> batchInputs() {
+        return batchInputs;
     }
 
     /**
@@ -59,7 +75,16 @@ public final class TrainStep implements AutoCloseable {
      */
     public static TrainStep compile(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
                                     ParameterStore store) {
-        return build(executor, autodiff, loss, metrics, store, Double.NaN);
+        return build(executor, autodiff, loss, metrics, store, n -> true, Double.NaN);
+    }
+
+    /**
+     * Like {@link #compile} but only the parameters accepted by {@code trainable} get gradients and are passed to the
+     * optimizer; the others are fed as frozen values (a pretrained encoder under a trained head).
+     */
+    public static TrainStep compile(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
+                                    ParameterStore store, java.util.function.Predicate<String> trainable) {
+        return build(executor, autodiff, loss, metrics, store, trainable, Double.NaN);
     }
 
     /**
@@ -68,20 +93,29 @@ public final class TrainStep implements AutoCloseable {
      */
     public static TrainStep compileFusedGd(Executor executor, Autodiff autodiff, Value loss,
                                            Map<String, Value> metrics, ParameterStore store, double stepsize) {
-        return build(executor, autodiff, loss, metrics, store, stepsize);
+        return build(executor, autodiff, loss, metrics, store, n -> true, stepsize);
     }
 
     private static TrainStep build(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
-                                   ParameterStore store, double eta) {
+                                   ParameterStore store, java.util.function.Predicate<String> trainable, double eta) {
         Graph g = loss.graph();
+        List<Value> all = new ArrayList<>();
         List<Value> params = new ArrayList<>();
         for (String name : store.names()) {
             Value p = g.find(name);
             if (p == null || p.kind() != Value.Kind.PARAMETER) {
                 throw new IllegalArgumentException("store parameter '" + name + "' is not a parameter of the graph");
             }
-            params.add(p);
+            all.add(p);
+            if (trainable.test(name)) {
+                params.add(p);
+            }
         }
+        metrics.forEach((k, v) -> {
+            if (v.rank() != 0 || v.dtype() == io.suffice.api.tensor.DType.BOOL) {
+                throw new IllegalArgumentException("metric '" + k + "' must be a numeric scalar, got " + v);
+            }
+        });
         List<Value> gs = autodiff.gradients(loss, params);
         Map<String, Value> outs = new LinkedHashMap<>();
         outs.put(LOSS, loss);
@@ -94,19 +128,27 @@ public final class TrainStep implements AutoCloseable {
                 outs.put(NEXT + p.name(), g.sub(p, g.mul(gs.get(i), g.scalar(eta, p.dtype()))));
             }
         }
-        List<Value> inputs = new ArrayList<>(params);
-        inputs.addAll(g.inputs());
-        // Only graph inputs the outputs depend on are fed; an unused input would be rejected by nobody but would
-        // force callers to supply it, so keep them all: the batch carries every field anyway.
+        List<Value> inputs = new ArrayList<>(all);
+        // only the batch fields the loss and metrics read are inputs; others in a batch are ignored
+        inputs.addAll(OnnxLowering.inputsNeeded(outs.values()));
         Executable exec = executor.compile(g, inputs, outs);
-        return new TrainStep(exec, store, List.copyOf(metrics.keySet()), eta);
+        return new TrainStep(exec, store, params.stream().map(Value::name).toList(), List.copyOf(metrics.keySet()),
+                eta);
     }
 
-    /** Runs forward and backward on {@code batch} (graph inputs by name) without updating anything. */
+    /**
+     * Runs forward and backward on {@code batch} (graph inputs by name; fields the step does not read are ignored)
+     * without updating anything.
+     */
     public Result run(Map<String, HostTensor> batch) {
         feeds.clear();
         feeds.putAll(store.asMap());
-        feeds.putAll(batch);
+        for (String name : batchInputs) {
+            HostTensor t = batch.get(name);
+            if (t != null) { // a missing field is reported by the executable, naming it
+                feeds.put(name, t);
+            }
+        }
         Map<String, HostTensor> out = exec.run(feeds);
         Map<String, Double> m = new LinkedHashMap<>();
         for (String k : metrics) {
@@ -129,7 +171,7 @@ public final class TrainStep implements AutoCloseable {
     public Result step(Map<String, HostTensor> batch, Optimizer optimizer, long step, long totalSteps) {
         Result r = run(batch);
         if (Double.isNaN(fusedStepsize)) {
-            optimizer.step(store.tensors(), r.gradients(), new StepInfo(step, totalSteps, r.loss()));
+            optimizer.step(trainableTensors, r.gradients(), new StepInfo(step, totalSteps, r.loss()));
         }
         return r;
     }

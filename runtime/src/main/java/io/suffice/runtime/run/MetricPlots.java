@@ -90,12 +90,20 @@ public final class MetricPlots {
         });
     }
 
+    /**
+     * The points of one curve, thinned to about {@link #MAX_POINTS}: the first half of the budget keeps every early
+     * point (where large-stepsize runs oscillate, and where a log step axis spends most of its width), the rest
+     * are spread evenly.
+     */
     private static XYSeries series(String label, double[][] xy) {
         XYSeries s = new XYSeries(label, false, true);
-        int stride = Math.max(1, xy[0].length / MAX_POINTS);
-        for (int i = 0; i < xy[0].length; i += stride) {
+        int n = xy[0].length;
+        int dense = MAX_POINTS / 2;
+        int stride = Math.max(1, (n - dense) / (MAX_POINTS - dense));
+        for (int i = 0; i < n; i++) {
             // Step 0 is dropped so that the step axis can be logarithmic.
-            if (Double.isFinite(xy[1][i]) && xy[0][i] > 0) {
+            boolean kept = i < dense || (i - dense) % stride == 0 || i == n - 1;
+            if (kept && Double.isFinite(xy[1][i]) && xy[0][i] > 0) {
                 s.add(xy[0][i], xy[1][i]);
             }
         }

@@ -127,6 +127,15 @@ class ExecutorTest {
                 .hasMessageContaining("CUDA execution provider for device 'cuda:0' is unavailable");
     }
 
+    @Test
+    void cudaFailuresAreClassified() {
+        assertThat(OrtExecutor.classifyCudaFailure("Failed to load library libonnxruntime_providers_cuda.so with "
+                + "error: libcublasLt.so.12: cannot open shared object file")).startsWith("the CUDA 12 / cuDNN 9");
+        assertThat(OrtExecutor.classifyCudaFailure("CUDA failure 100: no CUDA-capable device is detected"))
+                .startsWith("no usable GPU");
+        assertThat(OrtExecutor.classifyCudaFailure("something else")).contains("(ONNX Runtime: something else)");
+    }
+
     static float[] toFloats(HostTensor t) {
         float[] f = new float[t.size()];
         t.floats().get(f);

@@ -1,6 +1,7 @@
 package io.suffice.runtime.engine;
 
 import io.suffice.api.graph.Init;
+import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,66 @@ class GradientRulesTest {
     void dtypesUsed() {
         // float64 wherever ONNX Runtime has CPU kernels; the float32 fallback is for Softplus, Erf and friends
         assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.tanh(v.get(0))).dtype()).isEqualTo(DType.FLOAT64);
-        assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.softplus(v.get(0))).dtype()).isNotNull();
+        assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.softplus(v.get(0))).dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(check(List.of(p("x", 2, 2)), (g, v) -> g.erf(v.get(0))).dtype()).isEqualTo(DType.FLOAT32);
+    }
+
+    @Test
+    void float64SoftplusIsAccurateFromTinyToHuge() {
+        double[] xs = {-800, -700, -40, -1e-3, 0, 1e-3, 1, 40, 800};
+        io.suffice.api.graph.Graph g = new io.suffice.api.graph.Graph(0);
+        Value x = g.input("x", DType.FLOAT64, xs.length);
+        try (OrtExecutor ex = new OrtExecutor(io.suffice.api.graph.ExecutionConfig.defaults());
+             var e = ex.compile(g, List.of(x), java.util.Map.of("y", g.softplus(x)))) {
+            double[] y = e.run(java.util.Map.of("x", HostTensor.of(xs, xs.length))).get("y").toDoubleArray();
+            for (int i = 0; i < xs.length; i++) {
+                double want = Math.max(xs[i], 0) + Math.log1p(Math.exp(-Math.abs(xs[i])));
+                assertThat(y[i]).as("softplus(%s)", xs[i]).isCloseTo(want, org.assertj.core.data.Percentage
+                        .withPercentage(1e-12));
+            }
+            assertThat(y[1]).isPositive(); // exp(-700) ~ 1e-304 survives, where log(1 + exp(x)) would give 0
+        }
+    }
+
+    @Test
+    void compositeIsDifferentiatedByItsOwnRule() {
+        // softsign x / (1 + |x|) built from primitives, declared a composite with a registered rule
+        GradientRegistry reg = GradientRegistry.standard().register("Softsign", (g, n, gy, need) -> {
+            Value x = n.input(0);
+            Value d = g.add(g.abs(x), g.scalar(1, x.dtype()));
+            return List.of(g.div(gy.get(0), g.mul(d, d)));
+        });
+        GradCheck.Outcome o = GradCheck.check(DType.FLOAT64, reg, List.of(p("x", 2, 3)), (g, v) -> {
+            Value x = v.get(0);
+            Value y = g.div(x, g.add(g.abs(x), g.scalar(1, x.dtype())));
+            return g.composite("Softsign", List.of(x), java.util.Map.of(), y);
+        });
+        assertThat(o.dtype()).isEqualTo(DType.FLOAT64);
+        // and the rule is really the one used: a wrong composite rule is caught
+        GradientRegistry wrong = GradientRegistry.standard().register("Softsign", (g, n, gy, need) ->
+                List.of(gy.get(0)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GradCheck.check(DType.FLOAT64, wrong,
+                List.of(p("x", 2, 3)), (g, v) -> {
+                    Value x = v.get(0);
+                    return g.composite("Softsign", List.of(x), java.util.Map.of(),
+                            g.div(x, g.add(g.abs(x), g.scalar(1, x.dtype()))));
+                })).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void unsupportedGradientsNameTheNodeAndItsSite() {
+        io.suffice.api.graph.Graph g = new io.suffice.api.graph.Graph(0);
+        Value x = g.parameter("x", io.suffice.api.tensor.Shape.of(6), Init.ones());
+        Value strided = g.slice(x, new long[]{0}, new long[]{6}, new long[]{0}, new long[]{2});
+        Value loss = g.reduceSum(strided, false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autodiff.standard().gradients(loss, List.of(x)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("Slice gradient needs step 1")
+                .hasMessageContaining("GradientRulesTest.unsupportedGradientsNameTheNodeAndItsSite");
+        Value custom = g.op("Cos", "", List.of(x), java.util.Map.of(), DType.FLOAT32, x.shape());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autodiff.standard().gradients(
+                        g.reduceSum(custom, false), List.of(x)))
+                .hasMessageContaining("no gradient rule for Cos");
     }
 
     @Test

@@ -64,8 +64,8 @@ class LayersTest {
         Value y = new MultiHeadAttention(g, "attn", 8, 2).apply(x);
         assertThat(y.shape().dim(2)).isEqualTo(8);
         try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
-             var e = ex.compile(g, java.util.List.of(x), Map.of("y", y))) {
-            HostTensor out = e.run(Map.of("x", random(DType.FLOAT32, 3, 5, 8))).get("y");
+             Inference f = Inference.compile(ex, java.util.List.of(x), Map.of("y", y), ParameterStore.of(g))) {
+            HostTensor out = f.run(Map.of("x", random(DType.FLOAT32, 3, 5, 8))).get("y");
             assertThat(out.shape()).isEqualTo(Shape.of(3, 5, 8));
         }
     }

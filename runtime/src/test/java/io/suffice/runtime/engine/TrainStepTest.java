@@ -73,6 +73,43 @@ class TrainStepTest {
     }
 
     @Test
+    void unusedGraphInputsAndExtraBatchFieldsAreIgnored() {
+        Graph g = new Graph(3);
+        Value loss = xorLoss(g);
+        g.input("unused", DType.FLOAT32, Shape.DYNAMIC, 7);
+        ParameterStore store = ParameterStore.of(g);
+        var batch = new java.util.HashMap<>(xorBatch());
+        batch.put("label_text", HostTensor.of(new float[]{1}, 1));
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
+             TrainStep step = TrainStep.compile(ex, Autodiff.standard(), loss, Map.of(), store)) {
+            assertThat(step.batchInputs()).containsExactly("x", "y");
+            assertThat(step.run(batch).loss()).isPositive();
+            batch.remove("y");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.run(batch))
+                    .hasMessageContaining("missing input 'y'");
+        }
+    }
+
+    @Test
+    void frozenParametersKeepTheirValues() {
+        Graph g = new Graph(3);
+        Value loss = xorLoss(g);
+        ParameterStore store = ParameterStore.of(g);
+        double[] w1 = store.get("w1").toDoubleArray();
+        double[] w2 = store.get("w2").toDoubleArray();
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults());
+             TrainStep step = TrainStep.compile(ex, Autodiff.standard(), loss, Map.of(), store,
+                     name -> name.equals("w2"))) {
+            assertThat(step.trainable()).containsExactly("w2");
+            for (int t = 0; t < 10; t++) {
+                assertThat(step.step(xorBatch(), new Gd(0.5), t, 10).gradients()).hasSize(1);
+            }
+        }
+        assertThat(store.get("w1").toDoubleArray()).containsExactly(w1);
+        assertThat(store.get("w2").toDoubleArray()).isNotEqualTo(w2);
+    }
+
+    @Test
     void fusedGdMatchesHostGd() {
         Graph g1 = new Graph(5);
         Graph g2 = new Graph(5);

@@ -1,0 +1,33 @@
+package io.suffice.downstream;
+
+import io.suffice.data.SeparableGaussians;
+import io.suffice.optimizers.GradientDescent;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The linear model (Wu, Bartlett, Telgarsky, Yu, COLT 2024) on separable Gaussian data. */
+class LogisticRegressionTest {
+
+    private static Map<String, Double> run(double eta) {
+        FakeRunContext ctx = new FakeRunContext(new SeparableGaussians(100, 10, 0.1, 1, 0),
+                () -> new GradientDescent(eta), 1);
+        Map<String, Double> s = new LogisticRegression(3000, 10, 1e-2).run(ctx).summary();
+        System.out.println("logistic regression eta=" + eta + ": " + s);
+        return s;
+    }
+
+    @Test
+    void largeStepsizeOscillatesThenOvertakesASmallStableOne() {
+        Map<String, Double> small = run(4);
+        Map<String, Double> large = run(1000); // seen: 67 risk increases, last at step 151
+        assertThat(small.get("risk_increases")).isZero();
+        assertThat(large.get("risk_increases")).isPositive();
+        assertThat(large.get("phase_transition_step")).isPositive();
+        assertThat(large.get("risk")).isLessThan(small.get("risk"));
+        assertThat(large.get("normalized_margin")).isPositive(); // seen: 0.0093
+        assertThat(large.get("steps_to_target")).isBetween(1.0, 1000.0); // seen: 164; eta = 4 never reaches 1e-2
+    }
+}

@@ -1,0 +1,48 @@
+package io.suffice.encoders.onnx.cli;
+
+import io.suffice.api.graph.OnnxModelInfo;
+import io.suffice.encoders.onnx.OnnxImporter;
+import io.suffice.encoders.onnx.OnnxModelInspector;
+import io.suffice.encoders.onnx.OpsetSupport;
+import io.suffice.encoders.onnx.ExternalDataGuard;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code suffice onnx inspect FILE}: prints what an ONNX model declares (inputs and outputs with symbolic
+ * dimensions, opsets, producer, metadata) and whether it can be imported for fine-tuning. Exit 0 when the file is
+ * usable, 1 when it is not (the reason is printed).
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show an ONNX model's inputs, outputs, opsets and metadata, and vet it.")
+public final class OnnxInspectCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "the .onnx model file")
+    Path file;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var model = OnnxModelInspector.parse(file);
+        OnnxModelInfo info = OnnxModelInspector.describe(model);
+        out.println(file);
+        out.print(info.describe());
+        out.println("nodes: " + model.getGraph().getNodeCount() + ", initializers: "
+                + model.getGraph().getInitializerCount());
+        OpsetSupport.check(file, model);
+        ExternalDataGuard.check(file, model);
+        List<String> bad = OnnxImporter.unsupported(model);
+        out.println(bad.isEmpty() ? "trainable import: possible"
+                : "trainable import: not possible, no rule for " + String.join(", ", bad));
+        out.flush();
+        return 0;
+    }
+}
