@@ -28,7 +28,7 @@ import java.util.Map;
  * @param step    completed steps
  * @param tensors tensors by name
  */
-record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
+public record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
     private static final String MAGIC = "suffice-clip-checkpoint-1";
 
     void write(Path file) throws IOException {
@@ -60,7 +60,8 @@ record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static ClipCheckpoint read(Path file) throws IOException {
+    /** Reads a checkpoint written by the clip task (e.g. to reuse its trained towers). */
+    public static ClipCheckpoint read(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             String magic = in.readUTF();
             if (!magic.equals(MAGIC)) {

@@ -1,0 +1,95 @@
+package io.suffice.downstream.generative;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.suffice.api.plugin.DatasetProvider;
+import io.suffice.api.plugin.DownstreamTaskProvider;
+import io.suffice.api.plugin.EncoderProvider;
+import io.suffice.api.plugin.OptimizerProvider;
+import io.suffice.api.plugin.ParameterSpec;
+import io.suffice.api.plugin.PluginConfig;
+import io.suffice.api.plugin.PluginKind;
+import io.suffice.api.plugin.PluginProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generative experiment files name real plugins and only their declared parameters, every sweep value of
+ * {@code task.conditioning} is a valid choice, and every section creates its component (nothing is run).
+ */
+class GenerativeConfigsTest {
+
+    @SuppressWarnings("unchecked")
+    @ParameterizedTest
+    @ValueSource(strings = {"denoise-jghm", "denoise-jghm-paper", "vlm-jghm", "vlm-jghm-paper", "diffusion-jghm"})
+    void configNamesDeclaredParametersAndCreatesItsComponents(String name) throws Exception {
+        Map<String, Object> root = new ObjectMapper(new YAMLFactory())
+                .readValue(Files.readString(Path.of("..", "experiments", name + ".yaml")), Map.class);
+        assertThat(((Map<String, Object>) root.get("run")).get("name")).isEqualTo(name);
+        Map<String, Object> task = (Map<String, Object>) root.get("task");
+        DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, (String) task.get("name"));
+        assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of()))).isNotNull();
+        Map<String, Object> sweep = (Map<String, Object>) root.getOrDefault("sweep", Map.of());
+        for (Object c : (List<Object>) sweep.getOrDefault("task.conditioning", List.of())) {
+            assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of("conditioning", c)))).isNotNull();
+        }
+        assertThat(sweep.keySet()).allMatch(k -> k.equals("task.conditioning"));
+        Map<String, Object> data = (Map<String, Object>) root.get("dataset");
+        DatasetProvider dp = find(DatasetProvider.class, (String) data.get("name"));
+        assertThat(dp.create(resolve(PluginKind.DATASET, dp, data, Map.of())).oracle()).isPresent();
+        Map<String, Object> enc = (Map<String, Object>) root.get("encoder");
+        EncoderProvider ep = find(EncoderProvider.class, (String) enc.get("name"));
+        assertThat(ep.create(resolve(PluginKind.ENCODER, ep, enc, Map.of()))).isNotNull();
+        Map<String, Object> opt = (Map<String, Object>) root.get("optimizer");
+        OptimizerProvider op = find(OptimizerProvider.class, (String) opt.get("name"));
+        assertThat(op.create(resolve(PluginKind.OPTIMIZER, op, opt, Map.of()))).isNotNull();
+    }
+
+    private static <P extends PluginProvider<?>> P find(Class<P> service, String name) {
+        for (P p : ServiceLoader.load(service)) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no " + service.getSimpleName() + " named " + name);
+    }
+
+    private static PluginConfig resolve(PluginKind kind, PluginProvider<?> p, Map<String, Object> section,
+                                        Map<String, Object> overrides) {
+        Map<String, ParameterSpec> specs = new HashMap<>();
+        Map<String, Object> values = new HashMap<>();
+        for (ParameterSpec s : p.parameters()) {
+            specs.put(s.name(), s);
+            values.put(s.name(), s.defaultValue());
+        }
+        Map<String, Object> given = new HashMap<>(section);
+        given.remove("name");
+        given.putAll(overrides);
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            ParameterSpec s = specs.get(e.getKey());
+            assertThat(s).as("%s '%s' declares parameter '%s'", kind.label(), p.name(), e.getKey()).isNotNull();
+            Object v = e.getValue();
+            values.put(e.getKey(), switch (s.type()) {
+                case INT -> ((Number) v).longValue();
+                case DOUBLE -> ((Number) v).doubleValue();
+                case INT_LIST -> ((List<?>) v).stream().map(o -> ((Number) o).longValue()).toList();
+                case DOUBLE_LIST -> ((List<?>) v).stream().map(o -> ((Number) o).doubleValue()).toList();
+                case STRING -> {
+                    assertThat(s.choices().isEmpty() || s.choices().contains(v)).as("%s = %s", s.name(), v).isTrue();
+                    yield v;
+                }
+                case BOOLEAN -> (Boolean) v;
+            });
+        }
+        return new PluginConfig(kind, p.name(), values);
+    }
+}
