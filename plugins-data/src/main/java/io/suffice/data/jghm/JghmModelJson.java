@@ -1,5 +1,6 @@
 package io.suffice.data.jghm;
 
+import io.suffice.api.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,7 +30,11 @@ public final class JghmModelJson {
 
     /** Writes {@code model} to {@code file} atomically. */
     public static void save(JghmModel model, Path file) throws IOException {
-        AtomicFiles.writeString(file, toJson(model));
+        try {
+            AtomicFiles.writeString(file, toJson(model));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The JSON text of {@code model}. */

@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  *   <li>CLIP risk: the symmetric K-candidate risk of the trained score and of the optimal score s*;</li>
  *   <li>zero-shot classification of the first text leaf with M prompts per class (logit
  *   {@code log((1/M) sum_j exp s(x_im, prompt_cj))}), cross-entropy and accuracy per M, the least-squares fit
- *   {@code A/M + B}, beside the Bayes posterior {@code pi_im^T prod_l T_tx[l][0]} (written to {@code zero_shot.csv});</li>
+ *   {@code A/M + B} (on the counts M >= 4), beside the Bayes posterior {@code pi_im^T prod_l T_tx[l][0]} (written to {@code zero_shot.csv});</li>
  *   <li>sufficiency proxy: a softmax probe on the frozen image embedding predicting the root, its test cross-entropy
  *   minus the BP root cross-entropy.</li>
  * </ul>
@@ -37,6 +37,9 @@ import java.util.SplittableRandom;
  */
 final class ClipEvaluation {
     private static final Logger LOG = LoggerFactory.getLogger(ClipEvaluation.class);
+
+    /** Smallest prompt count used by the A/M + B fit (when two or more counts reach it). */
+    static final int FIT_MIN_PROMPTS = 4;
 
     private final ClipSettings s;
     private final Dataset data;
@@ -221,9 +224,23 @@ final class ClipEvaluation {
         }
         out.put("eval_bayes_zsc_ce", bayesCe);
         out.put("eval_bayes_zsc_acc", bayesAcc);
-        if (ms.stream().distinct().count() >= 2) {
-            PromptCountFit fit = PromptCountFit.fit(ms.stream().mapToDouble(Double::doubleValue).toArray(),
-                    ces.stream().mapToDouble(Double::doubleValue).toArray());
+        // A/M + B describes the large-M regime (the log-mean-exp's Jensen gap ~ 1/M); the smallest M are far from it,
+        // so fit on M >= FIT_MIN_PROMPTS when at least two such counts were measured
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+            if (ms.get(i) >= FIT_MIN_PROMPTS) {
+                pts.add(new double[]{ms.get(i), ces.get(i)});
+            }
+        }
+        if (pts.stream().mapToDouble(p -> p[0]).distinct().count() < 2) {
+            pts.clear();
+            for (int i = 0; i < ms.size(); i++) {
+                pts.add(new double[]{ms.get(i), ces.get(i)});
+            }
+        }
+        if (pts.stream().mapToDouble(p -> p[0]).distinct().count() >= 2) {
+            PromptCountFit fit = PromptCountFit.fit(pts.stream().mapToDouble(p -> p[0]).toArray(),
+                    pts.stream().mapToDouble(p -> p[1]).toArray());
             out.put("zsc_fit_a", fit.a());
             out.put("zsc_fit_b", fit.b());
             out.put("zsc_fit_b_excess", fit.b() - bayesCe);

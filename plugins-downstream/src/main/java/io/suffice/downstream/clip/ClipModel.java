@@ -39,13 +39,16 @@ public final class ClipModel implements AutoCloseable {
     private final int embedding;
 
     /**
-     * @param encoder   the architecture of both towers (renamed to {@code image} and {@code text})
-     * @param seed      graph seed (parameter initialisation)
-     * @param tokenType dtype of the token fields
-     * @param length    tokens per sequence T (both modalities)
-     * @param rows      rows of one training batch (B*K or B)
-     * @param batch     B (InfoNCE's diagonal)
-     * @param k         K (k-candidate groups)
+     * @param encoder        the architecture of both towers (renamed to {@code image} and {@code text})
+     * @param seed           graph seed (parameter initialisation)
+     * @param objective      {@link ContrastiveObjective#K_CANDIDATE} or {@link ContrastiveObjective#INFONCE}
+     * @param tokenType      dtype of the token fields
+     * @param imageLength    tokens per image sequence
+     * @param textLength     tokens per text sequence
+     * @param batch          B (InfoNCE's diagonal size)
+     * @param k              K (size of the k-candidate groups)
+     * @param executor       compiles the step and the embedding functions
+     * @param differentiator the runtime's autodiff
      */
     public ClipModel(Encoder encoder, long seed, String objective, DType tokenType, long imageLength, long textLength,
                      int batch, int k, Executor executor, Differentiator differentiator) {
@@ -134,20 +137,20 @@ public final class ClipModel implements AutoCloseable {
 
     private double[][] embed(Executable exec, String input, HostTensor tokens) {
         int n = (int) tokens.shape().dim(0);
-        int t = (int) tokens.shape().dim(1);
         double[][] out = new double[n][];
-        Map<String, HostTensor> f = new LinkedHashMap<>(store.asMap());
         for (int from = 0; from < n; from += EMBED_CHUNK) {
             int to = Math.min(n, from + EMBED_CHUNK);
-            f.put(input, from == 0 && to == n ? tokens : Tokens.rows(tokens, from, to));
-            f.keySet().retainAll(exec.inputNames());
+            Map<String, HostTensor> f = new LinkedHashMap<>();
+            for (String name : exec.inputNames()) {
+                f.put(name, name.equals(input) ? (from == 0 && to == n ? tokens : Tokens.rows(tokens, from, to))
+                        : store.get(name));
+            }
             double[] e = exec.run(f).get("embedding").toDoubleArray();
             for (int i = from; i < to; i++) {
                 double[] row = new double[embedding];
                 System.arraycopy(e, (i - from) * embedding, row, 0, embedding);
                 out[i] = row;
             }
-            f = new LinkedHashMap<>(store.asMap());
         }
         return out;
     }

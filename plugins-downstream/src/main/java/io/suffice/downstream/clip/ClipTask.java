@@ -62,6 +62,11 @@ public final class ClipTask implements DownstreamTask {
         Batch probe = data.sample(s.rowsPerStep(), rng.split());
         HostTensor im0 = probe.get(s.imageField());
         HostTensor tx0 = probe.get(s.textField());
+        if (im0.shape().rank() != 2 || tx0.shape().rank() != 2) {
+            throw new IllegalArgumentException("clip needs plain pairs [n, T] in fields '" + s.imageField() + "' and '"
+                    + s.textField() + "', got " + im0.shape() + " and " + tx0.shape()
+                    + " (set the dataset's candidates to 1; the task forms the K-candidate groups itself)");
+        }
         LOG.info("clip: {} towers {}, objective {}, {} steps of {} rows", encoder.summary(),
                 encoder.getClass().getSimpleName(), s.objective(), s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
@@ -111,12 +116,7 @@ public final class ClipTask implements DownstreamTask {
         try (Progress progress = ctx.progress("clip", total)) {
             for (long step = start; step < total; step++) {
                 Batch b = data.sample(s.rowsPerStep(), stepRandom(seed, step));
-                HostTensor image = b.get(s.imageField());
-                if (image.shape().rank() != 2) {
-                    throw new IllegalArgumentException("clip needs plain pairs [n, T] in field '" + s.imageField()
-                            + "', got " + image.shape() + " (set dataset candidates to 1; the task groups rows itself)");
-                }
-                double loss = model.lossAndGradients(image, b.get(s.textField()));
+                double loss = model.lossAndGradients(b.get(s.imageField()), b.get(s.textField()));
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException(step, Map.of("loss", loss),
                             Double.isNaN(lastFinite) ? null : Map.of("loss", lastFinite));

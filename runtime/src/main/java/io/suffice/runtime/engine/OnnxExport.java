@@ -2,12 +2,10 @@ package io.suffice.runtime.engine;
 
 import io.suffice.api.graph.ParameterStore;
 import io.suffice.api.graph.Value;
+import io.suffice.api.io.AtomicFiles;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -38,29 +36,12 @@ public final class OnnxExport {
         writeAtomically(file, out -> model.writeTo(out));
     }
 
-    /** Something that writes a whole file's content. */
-    @FunctionalInterface
-    interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    /** Writes to a temporary sibling, forces it to disk, then renames it over {@code file} in one atomic step. */
-    static void writeAtomically(Path file, Writer writer) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    /** Streams to a temporary sibling, forces it to disk, then renames it over {@code file}. */
+    static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
-                         1 << 16)) {
-                writer.write(out);
-                out.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(file, content);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }

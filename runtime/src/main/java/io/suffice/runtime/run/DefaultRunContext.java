@@ -60,8 +60,7 @@ final class DefaultRunContext implements RunContext {
 
     @Override
     public Differentiator differentiator() {
-        Autodiff autodiff = Autodiff.standard();
-        return autodiff::gradients;
+        return Autodiff.standard();
     }
 
     /** Closes the executor if one was made (end of run). */

@@ -1,5 +1,7 @@
 package io.suffice.runtime.run;
 
+import io.suffice.api.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.inject.Inject;

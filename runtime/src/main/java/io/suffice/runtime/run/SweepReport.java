@@ -1,5 +1,7 @@
 package io.suffice.runtime.run;
 
+import io.suffice.api.io.AtomicFiles;
+
 import io.suffice.runtime.config.SweepAxis;
 import io.suffice.runtime.run.RunOutcome.ArmOutcome;
 

@@ -1,7 +1,7 @@
 package io.suffice.data.jghm.cli;
 
 import io.suffice.api.oracle.BayesRisks;
-import io.suffice.data.jghm.AtomicFiles;
+import io.suffice.api.io.AtomicFiles;
 import io.suffice.data.jghm.InvalidModelException;
 import io.suffice.data.jghm.JghmBayesOracle;
 import io.suffice.data.jghm.JghmModel;
@@ -109,7 +109,7 @@ public final class JghmBayesCommand implements Callable<Integer> {
                 AtomicFiles.writeString(out, csv(header, rows));
             }
             return 0;
-        } catch (IOException | InvalidModelException e) {
+        } catch (IOException | java.io.UncheckedIOException | InvalidModelException e) {
             cl.getErr().println("jghm bayes: " + e.getMessage());
             return 1;
         }

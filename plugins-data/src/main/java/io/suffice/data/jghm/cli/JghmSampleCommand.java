@@ -1,6 +1,6 @@
 package io.suffice.data.jghm.cli;
 
-import io.suffice.data.jghm.AtomicFiles;
+import io.suffice.api.io.AtomicFiles;
 import io.suffice.data.jghm.InvalidModelException;
 import io.suffice.data.jghm.JghmModel;
 import io.suffice.data.jghm.JghmSampler;
@@ -72,7 +72,7 @@ public final class JghmSampleCommand implements Callable<Integer> {
             }
             cl.getOut().flush();
             return 0;
-        } catch (IOException | InvalidModelException e) {
+        } catch (IOException | java.io.UncheckedIOException | InvalidModelException e) {
             cl.getErr().println("jghm sample: " + e.getMessage());
             return 1;
         }
