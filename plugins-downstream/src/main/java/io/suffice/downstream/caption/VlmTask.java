@@ -8,7 +8,6 @@ import io.suffice.api.graph.ParameterStore;
 import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
-import io.suffice.api.oracle.Modality;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
@@ -25,9 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,11 +68,8 @@ public final class VlmTask implements DownstreamTask {
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
         try {
             if (s.conditioning() == Conditioning.FROZEN) {
-                FrozenEncoders.Pretrained pre = s.checkpoint().isEmpty()
-                        ? FrozenEncoders.train(ctx, s.clipSteps(), s.clipBatch(), s.imageField(), s.textField())
-                        : FrozenEncoders.fromCheckpoint(Path.of(s.checkpoint()));
-                summary.put("clip_risk_last100", pre.clipRiskLast100());
-                tower = new FrozenTower(encoder, "image", imageLength, pre.parameters(), ctx.executor());
+                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "image", imageLength, summary);
             }
             CaptionModel model = new CaptionModel(states, length, s.width(), s.depth(), s.heads(), s.conditioning(),
                     DType.FLOAT32);
@@ -202,7 +196,7 @@ public final class VlmTask implements DownstreamTask {
         return max + Math.log(sum);
     }
 
-    /** Greedy and sampled captions of fresh images to captions.txt, and the sampled captions' root agreement. */
+    /** Greedy and sampled captions of fresh images, judged and written by {@link CaptionReport}. */
     private void captions(RunContext ctx, Dataset data, BayesOracle oracle, CaptionModel.Built built,
                           FrozenTower tower, CaptionGenerator gen, SplittableRandom rng, Map<String, Double> summary)
             throws java.io.IOException {
@@ -215,77 +209,10 @@ public final class VlmTask implements DownstreamTask {
         condition(cond, b, built, tower);
         int[][] greedy = gen.generate(cond, n, 0, rng.split());
         int[][] sampled = gen.generate(cond, n, s.temperature(), rng.split());
-        HostTensor text = Tensors.asLongs(b.get(s.textField()));
-        int[] imageMap = null;
-        int[] textMap = null;
-        int[] sampledMap = null;
-        int[] greedyMap = null;
-        if (oracle != null) {
-            imageMap = argmax(oracle.rootPosterior(Modality.IMAGE, Tensors.asLongs(b.get(s.imageField()))));
-            textMap = argmax(oracle.rootPosterior(Modality.TEXT, text));
-            sampledMap = argmax(oracle.rootPosterior(Modality.TEXT, tokens(sampled)));
-            greedyMap = argmax(oracle.rootPosterior(Modality.TEXT, tokens(greedy)));
-            summary.put("caption_root_agreement_sampled", agreement(imageMap, sampledMap));
-            summary.put("caption_root_agreement_greedy", agreement(imageMap, greedyMap));
-            summary.put("caption_root_agreement_true_text", agreement(imageMap, textMap));
-        }
-        double[][] truth = Tensors.rows(text);
-        StringBuilder out = new StringBuilder();
-        out.append("# ").append(s.conditioning().label()).append(" VLM captions; root MAP = argmax of the BP root "
-                + "posterior (image / caption)\n");
-        for (int i = 0; i < Math.min(s.captions(), n); i++) {
-            out.append("image ").append(i);
-            if (imageMap != null) {
-                out.append(" (root MAP ").append(imageMap[i]).append(')');
-            }
-            out.append('\n');
-            out.append("  true text ").append(join(truth[i])).append(mapNote(textMap, i)).append('\n');
-            out.append("  greedy    ").append(join(greedy[i])).append(mapNote(greedyMap, i)).append('\n');
-            out.append("  sampled   ").append(join(sampled[i])).append(mapNote(sampledMap, i)).append('\n');
-        }
-        Files.writeString(ctx.directory().resolve("captions.txt"), out, StandardCharsets.UTF_8);
-        LOG.info("vlm captions (also in captions.txt):\n{}", out);
-    }
-
-    private static HostTensor tokens(int[][] t) {
-        long[] v = new long[t.length * t[0].length];
-        for (int i = 0; i < t.length; i++) {
-            for (int j = 0; j < t[i].length; j++) {
-                v[i * t[i].length + j] = t[i][j];
-            }
-        }
-        return HostTensor.of(v, t.length, t[0].length);
-    }
-
-    private static int[] argmax(double[][] p) {
-        int[] a = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            for (int k = 1; k < p[i].length; k++) {
-                if (p[i][k] > p[i][a[i]]) {
-                    a[i] = k;
-                }
-            }
-        }
-        return a;
-    }
-
-    private static double agreement(int[] a, int[] b) {
-        int same = 0;
-        for (int i = 0; i < a.length; i++) {
-            same += a[i] == b[i] ? 1 : 0;
-        }
-        return same / (double) a.length;
-    }
-
-    private static String mapNote(int[] map, int i) {
-        return map == null ? "" : "  (root MAP " + map[i] + ")";
-    }
-
-    private static String join(int[] t) {
-        return Arrays.stream(t).mapToObj(Integer::toString).collect(Collectors.joining(" "));
-    }
-
-    private static String join(double[] t) {
-        return Arrays.stream(t).mapToObj(v -> Long.toString(Math.round(v))).collect(Collectors.joining(" "));
+        String report = CaptionReport.judge(oracle, Tensors.asLongs(b.get(s.imageField())),
+                Tensors.asLongs(b.get(s.textField())), greedy, sampled, s.captions(), summary);
+        Files.writeString(ctx.directory().resolve("captions.txt"),
+                "# " + s.conditioning().label() + " VLM captions\n" + report, StandardCharsets.UTF_8);
+        LOG.info("vlm captions (also in captions.txt):\n{}", report);
     }
 }

@@ -22,7 +22,6 @@ import io.suffice.downstream.generative.TrainingLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +63,8 @@ public final class DenoiseTask implements DownstreamTask {
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
         try {
             if (s.conditioning() == Conditioning.FROZEN) {
-                FrozenEncoders.Pretrained pre = s.checkpoint().isEmpty()
-                        ? FrozenEncoders.train(ctx, s.clipSteps(), s.clipBatch(), s.imageField(), s.textField())
-                        : FrozenEncoders.fromCheckpoint(Path.of(s.checkpoint()));
-                summary.put("clip_risk_last100", pre.clipRiskLast100());
-                tower = new FrozenTower(encoder, "text", textLength, pre.parameters(), ctx.executor());
+                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "text", textLength, summary);
             }
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, sigma, s.width(), s.depth(),
                     s.heads(), s.conditioning(), DType.FLOAT32);

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,11 +71,8 @@ public final class DiffusionTask implements DownstreamTask {
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
         try {
             if (s.conditioning() == Conditioning.FROZEN) {
-                FrozenEncoders.Pretrained pre = s.checkpoint().isEmpty()
-                        ? FrozenEncoders.train(ctx, s.clipSteps(), s.clipBatch(), s.imageField(), s.textField())
-                        : FrozenEncoders.fromCheckpoint(Path.of(s.checkpoint()));
-                summary.put("clip_risk_last100", pre.clipRiskLast100());
-                tower = new FrozenTower(encoder, "text", textLength, pre.parameters(), ctx.executor());
+                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "text", textLength, summary);
             }
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, 1.0, s.width(), s.depth(), s.heads(),
                     s.conditioning(), DType.FLOAT32, true);

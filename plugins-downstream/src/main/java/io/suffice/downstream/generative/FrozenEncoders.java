@@ -39,6 +39,22 @@ public final class FrozenEncoders {
     private FrozenEncoders() {
     }
 
+    /**
+     * Opens the frozen {@code tower} ({@code image} or {@code text}) of the run's encoder: trained parameters from
+     * {@code checkpoint} when it is not empty, else from a CLIP pre-training of {@code clipSteps} steps; the
+     * pre-training's last-100 risk (NaN for a checkpoint) goes to {@code summary} as {@code clip_risk_last100}.
+     * The caller closes the tower.
+     */
+    public static FrozenTower open(RunContext ctx, String checkpoint, long clipSteps, int clipBatch,
+                                   String imageField, String textField, String tower, long length,
+                                   Map<String, Double> summary) throws IOException {
+        Pretrained pre = checkpoint.isEmpty()
+                ? train(ctx, clipSteps, clipBatch, imageField, textField)
+                : fromCheckpoint(Path.of(checkpoint));
+        summary.put("clip_risk_last100", pre.clipRiskLast100());
+        return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(), ctx.executor());
+    }
+
     /** The parameters stored in a clip checkpoint ({@code param/<name>} entries). */
     public static Pretrained fromCheckpoint(Path file) throws IOException {
         ClipCheckpoint c = ClipCheckpoint.read(file);
