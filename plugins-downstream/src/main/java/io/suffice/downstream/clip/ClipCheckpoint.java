@@ -1,21 +1,19 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.api.io.AtomicFiles;
+
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,32 +30,34 @@ public record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
     private static final String MAGIC = "suffice-clip-checkpoint-1";
 
     void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            out.writeUTF(MAGIC);
-            out.writeLong(step);
-            out.writeInt(tensors.size());
-            for (var e : tensors.entrySet()) {
-                HostTensor t = e.getValue();
-                out.writeUTF(e.getKey());
-                out.writeUTF(t.dtype().name());
-                long[] dims = t.shape().dims();
-                out.writeInt(dims.length);
-                for (long d : dims) {
-                    out.writeLong(d);
-                }
-                ByteBuffer b = t.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                b.rewind();
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                out.writeInt(bytes.length);
-                out.write(bytes);
+        try {
+            AtomicFiles.write(file, stream -> writeTo(new DataOutputStream(stream)));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void writeTo(DataOutputStream out) throws IOException {
+        out.writeUTF(MAGIC);
+        out.writeLong(step);
+        out.writeInt(tensors.size());
+        for (var e : tensors.entrySet()) {
+            HostTensor t = e.getValue();
+            out.writeUTF(e.getKey());
+            out.writeUTF(t.dtype().name());
+            long[] dims = t.shape().dims();
+            out.writeInt(dims.length);
+            for (long d : dims) {
+                out.writeLong(d);
             }
+            ByteBuffer b = t.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            b.rewind();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            out.writeInt(bytes.length);
+            out.write(bytes);
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        out.flush();
     }
 
     /** Reads a checkpoint written by the clip task (e.g. to reuse its trained towers). */

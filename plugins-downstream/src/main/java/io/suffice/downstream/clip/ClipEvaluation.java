@@ -1,5 +1,7 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.api.io.AtomicFiles;
+
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.oracle.BayesOracle;
@@ -11,10 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -247,7 +246,7 @@ final class ClipEvaluation {
             LOG.info(String.format(Locale.ROOT, "zero-shot fit CE(M) = %.4f/M + %.4f (Bayes %.4f)", fit.a(), fit.b(),
                     bayesCe));
         }
-        writeAtomically(directory.resolve("zero_shot.csv"), csv.toString());
+        AtomicFiles.writeString(directory.resolve("zero_shot.csv"), csv.toString());
         return out;
     }
 
@@ -329,9 +328,4 @@ final class ClipEvaluation {
         return s / v.length;
     }
 
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }
