@@ -29,10 +29,12 @@ class FashionMnistZeroShotIT {
                 "Debian package dataset-fashion-mnist is not installed");
         var r = FashionMnistCaptions.run(new FashionMnistCaptions.Settings(Integer.getInteger("fm.train", 20_000), Integer.getInteger("fm.steps", 300), 256, Integer.getInteger("fm.probe", 5_000), 1), dir);
         System.out.printf("fashion-mnist captions: final loss %.4f, reload error %.2g, zero-shot top-1 %.4f, "
-                + "linear probe %.4f%n", r.finalLoss(), r.reloadError(), r.zeroShotTop1(), r.probeTop1());
+                + "linear probe %.4f, supervised classifier of the same size %.4f%n", r.finalLoss(), r.reloadError(),
+                r.zeroShotTop1(), r.probeTop1(), r.supervisedTop1());
         assertThat(r.reloadError()).isLessThan(1e-4);
         assertThat(r.zeroShotTop1()).isGreaterThan(0.5);
         assertThat(r.probeTop1()).isGreaterThan(0.6);
+        assertThat(r.supervisedTop1()).isGreaterThan(0.6);
 
         // The same towers through `suffice zero-shot` on PNG files of the first 300 test images.
         int n = 300;
