@@ -3,7 +3,7 @@ package io.suffice.downstream.generative;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Value;
 import io.suffice.api.nn.LayerNorm;
-import io.suffice.api.nn.Linear;
+import io.suffice.api.nn.TransformerBlock;
 import io.suffice.api.tensor.DType;
 
 /**
@@ -38,39 +38,8 @@ public record TransformerStack(String name, int width, int depth, int heads, DTy
      */
     public Value apply(Graph g, Value h, Value mask) {
         for (int i = 0; i < depth; i++) {
-            h = block(g, name + ".block" + i, h, mask);
+            h = new TransformerBlock(g, name + ".block" + i, width, heads, dtype).apply(h, mask);
         }
         return new LayerNorm(g, name + ".ln", width, 1e-5, dtype).apply(h);
-    }
-
-    private Value block(Graph g, String p, Value h, Value mask) {
-        LayerNorm ln1 = new LayerNorm(g, p + ".ln1", width, 1e-5, dtype);
-        Linear q = new Linear(g, p + ".q", width, width, false, dtype);
-        Linear k = new Linear(g, p + ".k", width, width, false, dtype);
-        Linear v = new Linear(g, p + ".v", width, width, false, dtype);
-        Linear o = new Linear(g, p + ".o", width, width, false, dtype);
-        LayerNorm ln2 = new LayerNorm(g, p + ".ln2", width, 1e-5, dtype);
-        Linear fc1 = new Linear(g, p + ".mlp.0", width, 4L * width, true, dtype);
-        Linear fc2 = new Linear(g, p + ".mlp.1", 4L * width, width, true, dtype);
-
-        Value a = ln1.apply(h);
-        long dh = width / heads;
-        Value scale = g.scalar(1 / Math.sqrt(dh), dtype);
-        Value qh = split(g, q.apply(a), dh);
-        Value kh = split(g, k.apply(a), dh);
-        Value vh = split(g, v.apply(a), dh);
-        Value s = g.mul(g.matMul(qh, g.transpose(kh, 0, 1, 3, 2)), scale);              // [B, H, T, T]
-        if (mask != null) {
-            s = g.add(s, mask);
-        }
-        Value c = g.matMul(g.softmax(s, -1), vh);                                        // [B, H, T, dh]
-        Value ctx = g.reshape(g.transpose(c, 0, 2, 1, 3), 0, 0, width);                 // [B, T, d]
-        h = g.add(h, o.apply(ctx));
-        return g.add(h, fc2.apply(g.gelu(fc1.apply(ln2.apply(h)))));
-    }
-
-    /** [B, T, d] -> [B, H, T, dh]. */
-    private Value split(Graph g, Value x, long dh) {
-        return g.transpose(g.reshape(x, 0, 0, heads, dh), 0, 2, 1, 3);
     }
 }

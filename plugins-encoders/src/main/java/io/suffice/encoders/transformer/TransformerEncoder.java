@@ -7,6 +7,7 @@ import io.suffice.api.model.Encoder;
 import io.suffice.api.nn.Embedding;
 import io.suffice.api.nn.LayerNorm;
 import io.suffice.api.nn.Linear;
+import io.suffice.api.nn.TransformerBlock;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.Shape;
 
@@ -80,7 +81,7 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
         Value pos = g.parameter(p + "pos", Shape.of(t, width), Init.normal(0.02));
         Value h = g.add(tok.apply(x), pos);                                   // [N, T, d]
         for (int i = 0; i < depth; i++) {
-            h = block(g, p + "block" + i, h);
+            h = new TransformerBlock(g, p + "block" + i, width, heads, DType.FLOAT32).apply(h, null);
         }
         Linear head = new Linear(g, p + "head", width, embedding);
         switch (pooling) {
@@ -99,39 +100,5 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
                 return g.add(g.squeeze(pooled, 2), pool.bias());
             }
         }
-    }
-
-    private Value block(Graph g, String p, Value h) {
-        LayerNorm ln1 = new LayerNorm(g, p + ".ln1", width);
-        Linear q = new Linear(g, p + ".q", width, width, false, DType.FLOAT32);
-        Linear k = new Linear(g, p + ".k", width, width, false, DType.FLOAT32);
-        Linear v = new Linear(g, p + ".v", width, width, false, DType.FLOAT32);
-        Linear o = new Linear(g, p + ".o", width, width, false, DType.FLOAT32);
-        LayerNorm ln2 = new LayerNorm(g, p + ".ln2", width);
-        Linear fc1 = new Linear(g, p + ".mlp.0", width, 4L * width);
-        Linear fc2 = new Linear(g, p + ".mlp.1", 4L * width, width);
-
-        Value a = ln1.apply(h);
-        long dh = width / heads;
-        Value ctx;
-        Value scale = g.scalar(1 / Math.sqrt(dh), DType.FLOAT32);
-        if (heads == 1) {
-            Value s = g.mul(g.matMul(q.apply(a), g.transpose(k.apply(a), 0, 2, 1)), scale);   // [N, T, T]
-            ctx = g.matMul(g.softmax(s, -1), v.apply(a));                                    // [N, T, d]
-        } else {
-            Value qh = split(g, q.apply(a), dh);
-            Value kh = split(g, k.apply(a), dh);
-            Value vh = split(g, v.apply(a), dh);
-            Value s = g.mul(g.matMul(qh, g.transpose(kh, 0, 1, 3, 2)), scale);              // [N, H, T, T]
-            Value c = g.matMul(g.softmax(s, -1), vh);                                        // [N, H, T, dh]
-            ctx = g.reshape(g.transpose(c, 0, 2, 1, 3), 0, 0, width);
-        }
-        h = g.add(h, o.apply(ctx));
-        return g.add(h, fc2.apply(g.gelu(fc1.apply(ln2.apply(h)))));
-    }
-
-    /** [N, T, d] -> [N, H, T, dh]. */
-    private Value split(Graph g, Value x, long dh) {
-        return g.transpose(g.reshape(x, 0, 0, heads, dh), 0, 2, 1, 3);
     }
 }
