@@ -14,11 +14,17 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 
 /** Shared body of {@code run} and {@code demo}: apply overrides, resolve, launch, print the outcome. */
 final class ExperimentCommand {
+    /** Sweeps up to this many arms print as a table; larger ones one line per arm (see sweep.csv). */
+    private static final int MAX_TABLE_ARMS = 12;
+
     private final CommandLine cli;
     private final SufficeCli root;
 
@@ -53,20 +59,60 @@ final class ExperimentCommand {
 
     private static void print(RunOutcome outcome, PrintWriter out) {
         out.println("run folder: " + outcome.folder());
+        if (outcome.arms().size() > 1 && outcome.arms().size() <= MAX_TABLE_ARMS) {
+            printTable(outcome, out);
+            return;
+        }
         for (ArmOutcome arm : outcome.arms()) {
             StringBuilder sb = new StringBuilder();
-            if (!arm.values().isEmpty()) {
-                arm.values().forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
-            }
+            arm.values().forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
             if (arm.error() != null) {
                 sb.append("FAILED: ").append(arm.error());
             } else {
-                for (Map.Entry<String, Double> e : arm.summary().entrySet()) {
-                    sb.append(e.getKey()).append('=').append(String.format(Locale.ROOT, "%.4g", e.getValue()))
-                            .append(' ');
-                }
+                arm.summary().forEach((k, v) -> sb.append(k).append('=').append(number(v)).append(' '));
             }
             out.println(sb.toString().trim());
         }
+    }
+
+    /** A sweep as a table with one column per arm and one row per swept key and summary figure. */
+    private static void printTable(RunOutcome outcome, PrintWriter out) {
+        List<String> rows = new ArrayList<>(outcome.arms().get(0).values().keySet());
+        int keys = rows.size();
+        Set<String> figures = new LinkedHashSet<>();
+        outcome.arms().forEach(a -> figures.addAll(a.summary().keySet()));
+        rows.add("status");
+        rows.addAll(figures);
+        List<List<String>> columns = new ArrayList<>();
+        for (ArmOutcome arm : outcome.arms()) {
+            List<String> cells = new ArrayList<>();
+            arm.values().values().forEach(v -> cells.add(String.valueOf(v)));
+            cells.add(arm.error() == null ? "ok" : "FAILED");
+            for (String f : figures) {
+                Double v = arm.summary().get(f);
+                cells.add(v == null ? "" : number(v));
+            }
+            columns.add(cells);
+        }
+        int first = rows.stream().mapToInt(String::length).max().orElse(0);
+        int width = columns.stream().flatMap(List::stream).mapToInt(String::length).max().orElse(0);
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder sb = new StringBuilder(String.format("%-" + first + "s", rows.get(r)));
+            for (List<String> c : columns) {
+                sb.append("  ").append(String.format("%" + width + "s", c.get(r)));
+            }
+            out.println(sb.toString().stripTrailing());
+            if (r == keys - 1) {
+                out.println("-".repeat(sb.length()));
+            }
+        }
+        outcome.arms().stream().filter(a -> a.error() != null)
+                .forEach(a -> out.println(a.label() + ": FAILED: " + a.error()));
+    }
+
+    /** Counts (steps, sizes) as integers, everything else to four significant digits. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.4g", v);
     }
 }

@@ -51,12 +51,22 @@ class SufficeCliTest {
         Result r = cli("run", config("task: {name: quadratic, steps: 1}\noptimizer: {name: test-gd}").toString(),
                 "--set", "optimizer.stepsize=1");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("run folder: ").contains("w=3.000");
+        assertThat(r.out()).contains("run folder: ").containsPattern("(?m)^w=3$");
         try (var runs = Files.list(dir.resolve("runs"))) {
             Path run = runs.findFirst().orElseThrow();
             assertThat(run.getFileName().toString()).startsWith("exp-");
             assertThat(Files.readString(run.resolve("config.yaml"))).contains("stepsize: 1");
         }
+    }
+
+    @Test
+    void aSweepPrintsOneColumnPerArm() throws IOException {
+        Result r = cli("run", config("task: {name: quadratic, steps: 1}\noptimizer: {name: test-gd}\n"
+                + "sweep: {optimizer.stepsize: [0.5, 1]}").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^optimizer.stepsize\\s+0.5\\s+1$")
+                .containsPattern("(?m)^status\\s+ok\\s+ok$")
+                .containsPattern("(?m)^w\\s+1.500\\s+3$");
     }
 
     @Test
