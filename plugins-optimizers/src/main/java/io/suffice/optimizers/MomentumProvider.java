@@ -1,34 +1,8 @@
 package io.suffice.optimizers;
 
-import io.suffice.api.optim.Optimizer;
-import io.suffice.api.plugin.OptimizerProvider;
-import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.api.plugin.PluginConfig;
-
-import java.util.List;
-
-/** Plugin {@code momentum}: see {@link Momentum}. Parameters: its own, then the shared {@link UpdateOptions}. */
-public final class MomentumProvider implements OptimizerProvider {
-    @Override
-    public String name() {
-        return "momentum";
-    }
-
-    @Override
-    public String description() {
-        return "heavy-ball momentum: v = mu v + g, w -= eta_t v";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 0.1, "base stepsize eta > 0"),
-                ParameterSpec.ofDouble("momentum", 0.9, "momentum mu in [0, 1)"));
-    }
-
-    @Override
-    public Optimizer create(PluginConfig c) {
-        return new Momentum(UpdateOptions.positive(c, "stepsize"), UpdateOptions.unitInterval(c, "momentum"), false,
-                UpdateOptions.from(c));
+/** Plugin {@code momentum}: heavy-ball {@link Momentum}. */
+public final class MomentumProvider extends MomentumFamilyProvider {
+    public MomentumProvider() {
+        super("momentum", "heavy-ball momentum: v = mu v + g, w -= eta_t v", false);
     }
 }
