@@ -64,13 +64,10 @@ public final class VlmTask implements DownstreamTask {
         int length = (int) probe.get(s.textField()).shape().dim(1);
         long imageLength = probe.get(s.imageField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
-        FrozenTower tower = null;
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
-        try {
-            if (s.conditioning() == Conditioning.FROZEN) {
-                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
-                        s.textField(), "image", imageLength, summary);
-            }
+        try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
+                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "image", imageLength, summary)) {
             CaptionModel model = new CaptionModel(states, length, s.width(), s.depth(), s.heads(), s.conditioning(),
                     DType.FLOAT32);
             Graph g = new Graph(ctx.seed());
@@ -83,7 +80,6 @@ public final class VlmTask implements DownstreamTask {
             inputs.addAll(built.inputs());
             Map<String, Value> evalOuts = new LinkedHashMap<>();
             evalOuts.put("logits", built.logits());
-            final FrozenTower frozen = tower;
             try (TrainStep step = new TrainStep(g, store, built.inputs(), built.loss(),
                     Map.of(NEXT, built.nextTokenCe(), FIRST, built.firstTokenCe()), ctx.executor(),
                     ctx.differentiator());
@@ -91,19 +87,15 @@ public final class VlmTask implements DownstreamTask {
                 SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("vlm", s.steps(), s.logEvery(), List.of(NEXT, FIRST))
                         .run(ctx, step, store, ctx.optimizer(),
-                                t -> feeds(data.sample(s.batch(), rng.split()), built, frozen));
+                                t -> feeds(data.sample(s.batch(), rng.split()), built, tower));
                 summary.put("train_ce_last100", out.extrasLast100().get(NEXT));
                 summary.put("train_first_token_ce_last100", out.extrasLast100().get(FIRST));
                 summary.put("steps_per_s", out.stepsPerSecond());
-                evaluate(data, oracle.orElse(null), built, frozen, logits, store, states, length,
+                evaluate(data, oracle.orElse(null), built, tower, logits, store, states, length,
                         new SplittableRandom(ctx.seed() + 2), summary);
                 CaptionGenerator gen = new CaptionGenerator(logits, store.asMap(), states, length);
-                captions(ctx, data, oracle.orElse(null), built, frozen, gen, new SplittableRandom(ctx.seed() + 3),
+                captions(ctx, data, oracle.orElse(null), built, tower, gen, new SplittableRandom(ctx.seed() + 3),
                         summary);
-            }
-        } finally {
-            if (tower != null) {
-                tower.close();
             }
         }
         LOG.info("vlm: {}", summary.entrySet().stream()

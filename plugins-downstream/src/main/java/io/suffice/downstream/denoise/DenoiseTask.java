@@ -59,13 +59,10 @@ public final class DenoiseTask implements DownstreamTask {
         int leaves = (int) probe.get(s.imageField()).shape().dim(1);
         long textLength = probe.get(s.textField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
-        FrozenTower tower = null;
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
-        try {
-            if (s.conditioning() == Conditioning.FROZEN) {
-                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
-                        s.textField(), "text", textLength, summary);
-            }
+        try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
+                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "text", textLength, summary)) {
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, sigma, s.width(), s.depth(),
                     s.heads(), s.conditioning(), DType.FLOAT32);
             Graph g = new Graph(ctx.seed());
@@ -77,7 +74,6 @@ public final class DenoiseTask implements DownstreamTask {
                     s.conditioning().label(), s.width(), s.depth(), store.count(), s.steps(), s.batch());
             List<Value> predictInputs = new ArrayList<>(g.parameters());
             predictInputs.addAll(built.predictionInputs());
-            final FrozenTower frozen = tower;
             try (TrainStep step = new TrainStep(g, store, built.inputs(), built.loss(), Map.of(), ctx.executor(),
                     ctx.differentiator());
                  Executable predict = ctx.executor().compile(g, predictInputs,
@@ -85,15 +81,11 @@ public final class DenoiseTask implements DownstreamTask {
                 SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("denoise", s.steps(), s.logEvery(), List.of())
                         .run(ctx, step, store, ctx.optimizer(),
-                                t -> feeds(data.sample(s.batch(), rng.split()), built, frozen, true));
+                                t -> feeds(data.sample(s.batch(), rng.split()), built, tower, true));
                 summary.put("train_mse_last100", out.lossLast100());
                 summary.put("steps_per_s", out.stepsPerSecond());
-                evaluate(data, oracle.orElse(null), built, frozen, predict, store,
+                evaluate(data, oracle.orElse(null), built, tower, predict, store,
                         new SplittableRandom(ctx.seed() + 2), summary);
-            }
-        } finally {
-            if (tower != null) {
-                tower.close();
             }
         }
         LOG.info("denoise: {}", format(summary));

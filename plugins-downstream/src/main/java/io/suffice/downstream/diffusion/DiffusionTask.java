@@ -67,13 +67,10 @@ public final class DiffusionTask implements DownstreamTask {
         int leaves = (int) probe.get(s.imageField()).shape().dim(1);
         long textLength = probe.get(s.textField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
-        FrozenTower tower = null;
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
-        try {
-            if (s.conditioning() == Conditioning.FROZEN) {
-                tower = FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
-                        s.textField(), "text", textLength, summary);
-            }
+        try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
+                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                        s.textField(), "text", textLength, summary)) {
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, 1.0, s.width(), s.depth(), s.heads(),
                     s.conditioning(), DType.FLOAT32, true);
             Graph g = new Graph(ctx.seed());
@@ -86,27 +83,22 @@ public final class DiffusionTask implements DownstreamTask {
                     s.schedule().min(), s.schedule().levels());
             List<Value> predictInputs = new ArrayList<>(g.parameters());
             predictInputs.addAll(built.predictionInputs());
-            final FrozenTower frozen = tower;
             try (TrainStep step = new TrainStep(g, store, built.inputs(), built.loss(), Map.of(), ctx.executor(),
                     ctx.differentiator());
                  Executable predict = ctx.executor().compile(g, predictInputs,
                          Map.of("prediction", built.prediction()))) {
                 SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("diffusion", s.steps(), s.logEvery(), List.of())
-                        .run(ctx, step, store, ctx.optimizer(), t -> trainingFeeds(data, rng.split(), frozen,
+                        .run(ctx, step, store, ctx.optimizer(), t -> trainingFeeds(data, rng.split(), tower,
                                 built));
                 summary.put("train_loss_last100", out.lossLast100());
                 summary.put("steps_per_s", out.stepsPerSecond());
-                Denoising denoising = new Denoising(predict, store, built, frozen);
+                Denoising denoising = new Denoising(predict, store, built, tower);
                 if (oracle != null) {
                     evaluateDenoiser(data, oracle, denoising, new SplittableRandom(ctx.seed() + 2), summary);
                 }
                 generate(ctx, data, oracle, denoising, states, leaves, new SplittableRandom(ctx.seed() + 3),
                         summary);
-            }
-        } finally {
-            if (tower != null) {
-                tower.close();
             }
         }
         LOG.info("diffusion: {}", summary.entrySet().stream()
