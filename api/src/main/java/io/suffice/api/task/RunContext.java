@@ -54,6 +54,11 @@ public interface RunContext {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no autodiff");
     }
 
+    /** Where the task draws its figures: PNG files in the run folder (nothing in contexts without a renderer). */
+    default Figures figures() {
+        return Figures.NONE;
+    }
+
     /** A progress indicator for a loop of {@code total} units, labelled {@code label}. */
     Progress progress(String label, long total);
 }

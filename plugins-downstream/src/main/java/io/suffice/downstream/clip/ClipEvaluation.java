@@ -6,6 +6,7 @@ import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.Modality;
+import io.suffice.api.task.Figures;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.probe.PromptCountFit;
 import io.suffice.downstream.probe.SoftmaxProbe;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,8 @@ import java.util.SplittableRandom;
  *   <li>sufficiency proxy: a softmax probe on the frozen image embedding predicting the root, its test cross-entropy
  *   minus the BP root cross-entropy.</li>
  * </ul>
- * Without an oracle the Bayes columns are NaN (and the probe needs a root field).
+ * The zero-shot curve, its fit and the Bayes value are drawn as {@code zero-shot-ce.png}. Without an oracle the Bayes
+ * columns are NaN (and the probe needs a root field).
  */
 final class ClipEvaluation {
     private static final Logger LOG = LoggerFactory.getLogger(ClipEvaluation.class);
@@ -45,13 +48,16 @@ final class ClipEvaluation {
     private final BayesOracle oracle;
     private final ClipModel model;
     private final Path directory;
+    private final Figures figures;
 
-    ClipEvaluation(ClipSettings s, Dataset data, BayesOracle oracle, ClipModel model, Path directory) {
+    ClipEvaluation(ClipSettings s, Dataset data, BayesOracle oracle, ClipModel model, Path directory,
+                   Figures figures) {
         this.s = s;
         this.data = data;
         this.oracle = oracle;
         this.model = model;
         this.directory = directory;
+        this.figures = figures;
     }
 
     Map<String, Double> run(SplittableRandom rng) throws IOException {
@@ -237,6 +243,9 @@ final class ClipEvaluation {
                 pts.add(new double[]{ms.get(i), ces.get(i)});
             }
         }
+        double[] mArr = ms.stream().mapToDouble(Double::doubleValue).toArray();
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        curves.put("model", new double[][]{mArr, ces.stream().mapToDouble(Double::doubleValue).toArray()});
         if (pts.stream().mapToDouble(p -> p[0]).distinct().count() >= 2) {
             PromptCountFit fit = PromptCountFit.fit(pts.stream().mapToDouble(p -> p[0]).toArray(),
                     pts.stream().mapToDouble(p -> p[1]).toArray());
@@ -245,8 +254,14 @@ final class ClipEvaluation {
             out.put("zsc_fit_b_excess", fit.b() - bayesCe);
             LOG.info(String.format(Locale.ROOT, "zero-shot fit CE(M) = %.4f/M + %.4f (Bayes %.4f)", fit.a(), fit.b(),
                     bayesCe));
+            curves.put(String.format(Locale.ROOT, "fit %.3f/M + %.3f", fit.a(), fit.b()),
+                    new double[][]{mArr, Arrays.stream(mArr).map(m -> fit.a() / m + fit.b()).toArray()});
         }
+        double bayes = bayesCe;
+        curves.put("Bayes (BP)", new double[][]{mArr, Arrays.stream(mArr).map(m -> bayes).toArray()});
         AtomicFiles.writeString(directory.resolve("zero_shot.csv"), csv.toString());
+        figures.lineChart("zero-shot-ce", "zero-shot cross-entropy against prompts per class", "prompts per class M",
+                "cross-entropy (nats)", curves);
         return out;
     }
 

@@ -88,7 +88,8 @@ public final class ClipTask implements DownstreamTask {
                 summary.put("bayes_zsc_acc", bayes.zscAcc());
                 summary.put("zsc_ce_no_cond", bayes.zscCeNoCond());
             }
-            ClipEvaluation eval = new ClipEvaluation(s, data, oracle.orElse(null), model, ctx.directory());
+            ClipEvaluation eval = new ClipEvaluation(s, data, oracle.orElse(null), model, ctx.directory(),
+                    ctx.figures());
             summary.putAll(eval.run(rng.split()));
         }
         return new TaskResult(summary);

@@ -37,7 +37,7 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("eval-groups", 2000, "fresh K-candidate groups for the final CLIP risk"),
                 ParameterSpec.ofInt("bayes-samples", 10000, "samples of the oracle's Bayes risk estimates"),
                 ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip)"),
-                ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L),
+                ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 250L),
                         "prompt counts M per class of the zero-shot evaluation"),
                 ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)"),
                 ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"),

@@ -8,6 +8,7 @@ import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.plugin.PluginKind;
+import io.suffice.api.task.Figures;
 import io.suffice.api.task.MetricsSink;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +80,7 @@ class ClipTaskTest {
         final double lr;
         final long steps;
         final List<Map<String, Double>> rows = new ArrayList<>();
+        final Map<String, Map<String, double[][]>> figures = new LinkedHashMap<>();
         final OrtExecutor executor = new OrtExecutor(ExecutionConfig.defaults());
 
         Ctx(Dataset data, Encoder encoder, double lr, long steps) {
@@ -115,6 +118,11 @@ class ClipTaskTest {
         @Override
         public MetricsSink metrics() {
             return (step, values) -> rows.add(values);
+        }
+
+        @Override
+        public Figures figures() {
+            return (name, title, x, y, series) -> figures.put(name, series);
         }
 
         @Override
@@ -163,6 +171,10 @@ class ClipTaskTest {
         assertThat(s.get("zsc_ce_m16")).isLessThan(s.get("zsc_ce_m1"));
         assertThat(s.get("sufficiency_gap")).isGreaterThan(-0.1);
         assertThat(Files.readString(dir.resolve("zero_shot.csv"))).startsWith("prompts,");
+        Map<String, double[][]> zsc = ctx.figures.get("zero-shot-ce");
+        assertThat(zsc).containsKeys("model", "Bayes (BP)");
+        assertThat(zsc.get("model")[0]).containsExactly(1, 4, 16);
+        assertThat(zsc.get("model")[1][2]).isEqualTo(s.get("zsc_ce_m16"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.google.inject.Provider;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
+import io.suffice.api.task.Figures;
 import io.suffice.api.task.MetricsSink;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
@@ -102,6 +103,11 @@ final class DefaultRunContext implements RunContext {
     @Override
     public MetricsSink metrics() {
         return metrics;
+    }
+
+    @Override
+    public Figures figures() {
+        return new PngFigures(directory);
     }
 
     @Override

@@ -112,7 +112,7 @@ public final class MetricPlots {
         return s;
     }
 
-    private static JFreeChart chart(String title, String xLabel, String yLabel, XYSeriesCollection data) {
+    static JFreeChart chart(String title, String xLabel, String yLabel, XYSeriesCollection data) {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 data.getSeriesCount() > 1, false, false);
         XYPlot plot = chart.getXYPlot();
@@ -189,7 +189,7 @@ public final class MetricPlots {
         }
     }
 
-    private static void save(JFreeChart chart, Path file) {
+    static void save(JFreeChart chart, Path file) {
         AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 560));
     }
 
