@@ -25,8 +25,9 @@ import java.util.Locale;
  * Input: int64 tokens {@code [N, T]} with a static sequence length T; output float32 {@code [N, embedding]}.
  * Parameters (prefix {@link #name()}): {@code tok.weight}, {@code pos}, {@code block<i>.{ln1,ln2}.{scale,bias}},
  * {@code block<i>.{q,k,v,o}.weight}, {@code block<i>.mlp.{0,1}.{weight,bias}}, {@code head.{weight,bias}},
- * {@code pool.{weight,bias}}. Initialisation follows PyTorch's defaults (embedding N(0,1), positions N(0, 0.02^2),
- * linear layers U(+-1/sqrt(fan-in))). Immutable.
+ * {@code pool.{weight,bias}}. Initialisation follows PyTorch's defaults (embedding N(0,1), positions N(0, position-init^2),
+ * linear layers U(+-1/sqrt(fan-in))); the positional standard deviation is a parameter because
+ * the paper does not fix it and it sets how soon attention can tell positions apart. Immutable.
  *
  * @param name      parameter-name prefix
  * @param vocab     number of token values
@@ -35,15 +36,27 @@ import java.util.Locale;
  * @param heads     attention heads (divides width)
  * @param embedding output dimension
  * @param pooling   {@code linear}, {@code mean} or {@code first}
+ * @param positionInit standard deviation of the positional embedding's normal initialisation
  */
 public record TransformerEncoder(String name, int vocab, int width, int depth, int heads, int embedding,
-                                 String pooling) implements Encoder {
+                                 String pooling, double positionInit) implements Encoder {
 
     public static final String LINEAR = "linear";
     public static final String MEAN = "mean";
     public static final String FIRST = "first";
 
+    /** The GPT-2 style positional initialisation N(0, 0.02^2). */
+    public static final double DEFAULT_POSITION_INIT = 0.02;
+
+    public TransformerEncoder(String name, int vocab, int width, int depth, int heads, int embedding, String pooling) {
+        this(name, vocab, width, depth, heads, embedding, pooling, DEFAULT_POSITION_INIT);
+    }
+
     public TransformerEncoder {
+        if (!(positionInit >= 0) || Double.isInfinite(positionInit)) {
+            throw new IllegalArgumentException("position-init must be a finite standard deviation >= 0, got "
+                    + positionInit);
+        }
         if (vocab < 1 || width < 1 || depth < 0 || heads < 1 || embedding < 1) {
             throw new IllegalArgumentException("bad transformer sizes: vocab " + vocab + ", width " + width
                     + ", depth " + depth + ", heads " + heads + ", embedding " + embedding);
@@ -60,12 +73,12 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
     @Override
     public String summary() {
         return String.format(Locale.ROOT, "transformer(vocab=%d, width=%d, depth=%d, heads=%d, embedding=%d, "
-                + "pooling=%s)", vocab, width, depth, heads, embedding, pooling);
+                + "pooling=%s, position-init=%s)", vocab, width, depth, heads, embedding, pooling, positionInit);
     }
 
     @Override
     public Encoder withName(String newName) {
-        return new TransformerEncoder(newName, vocab, width, depth, heads, embedding, pooling);
+        return new TransformerEncoder(newName, vocab, width, depth, heads, embedding, pooling, positionInit);
     }
 
     @Override
@@ -78,7 +91,7 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
         long t = tokens.shape().dim(1);
         String p = name + ".";
         Embedding tok = new Embedding(g, p + "tok", vocab, width);
-        Value pos = g.parameter(p + "pos", Shape.of(t, width), Init.normal(0.02));
+        Value pos = g.parameter(p + "pos", Shape.of(t, width), Init.normal(positionInit));
         Value h = g.add(tok.apply(x), pos);                                   // [N, T, d]
         for (int i = 0; i < depth; i++) {
             h = new TransformerBlock(g, p + "block" + i, width, heads, DType.FLOAT32).apply(h, null);

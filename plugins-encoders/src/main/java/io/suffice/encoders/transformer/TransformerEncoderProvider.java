@@ -29,7 +29,9 @@ public final class TransformerEncoderProvider implements EncoderProvider {
                 ParameterSpec.ofInt("heads", 1, "attention heads, dividing width (paper: 1)"),
                 ParameterSpec.ofInt("embedding", 10, "embedding dimension (paper: 10 = S)"),
                 ParameterSpec.ofChoice("pooling", "pooling over positions: learned linear map (paper), mean or "
-                        + "first token", TransformerEncoder.LINEAR, TransformerEncoder.MEAN, TransformerEncoder.FIRST));
+                        + "first token", TransformerEncoder.LINEAR, TransformerEncoder.MEAN, TransformerEncoder.FIRST),
+                ParameterSpec.ofDouble("position-init", TransformerEncoder.DEFAULT_POSITION_INIT,
+                        "standard deviation of the learned positional embedding's normal initialisation"));
     }
 
     @Override
@@ -45,7 +47,11 @@ public final class TransformerEncoderProvider implements EncoderProvider {
         if (c.getInt("width") % c.getInt("heads") != 0) {
             throw c.invalid("heads", "must divide width " + c.getInt("width"));
         }
+        double positionInit = c.getDouble("position-init");
+        if (!(positionInit >= 0) || Double.isInfinite(positionInit)) {
+            throw c.invalid("position-init", "must be a finite standard deviation >= 0");
+        }
         return new TransformerEncoder("encoder", c.getInt("vocab"), c.getInt("width"), c.getInt("depth"),
-                c.getInt("heads"), c.getInt("embedding"), c.getString("pooling"));
+                c.getInt("heads"), c.getInt("embedding"), c.getString("pooling"), positionInit);
     }
 }
