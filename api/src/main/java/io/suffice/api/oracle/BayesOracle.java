@@ -78,6 +78,24 @@ public interface BayesOracle {
     double[][][] nextTokenPosterior(HostTensor text, HostTensor image);
 
     /**
+     * The upward BP beliefs of every leaf's ancestors, the targets of the "guided" CLIP variant (contrastive-jghm.md
+     * sec. 5, with the upward pass of sec. 2): entry {@code [i, l-1, t, :]} is the normalised upward belief
+     * {@code h_u / sum_b h_u(b)} of the ancestor {@code u} of leaf {@code t} at height {@code l} ({@code l = 1..D},
+     * D the number of tree levels above the leaves), i.e. the posterior of {@code u} given the leaves below it under a
+     * uniform prior on {@code u}. Height D is the root, so {@code [i, D-1, t, :]} equals {@link #rootPosterior} for
+     * every {@code t}. Leaves are breadth-first and the children of node {@code j} are {@code j*m + c}, so the
+     * ancestor at height {@code l} of leaf {@code t} is node {@code t / m^l} of its level. A mis-specified oracle
+     * answers with its own (belief) matrices, like the other methods.
+     *
+     * @param tokens int64 {@code [n, leaves(modality)]}
+     * @return float32 {@code [n, D, leaves(modality), S]}, each {@code [i, l, t, :]} summing to 1
+     * @throws UnsupportedOperationException when the data model has no tree levels to offer (the default)
+     */
+    default HostTensor levelBeliefs(Modality modality, HostTensor tokens) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not offer level beliefs");
+    }
+
+    /**
      * Estimates every Bayes risk (and its no-conditioning value) on fresh samples of the data model, reproducibly
      * from {@code seed}. When the oracle's beliefs are mis-specified (BP run with other matrices than the data's),
      * the returned numbers are the risks of that mis-specified predictor under the true data.

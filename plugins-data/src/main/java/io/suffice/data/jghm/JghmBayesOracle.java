@@ -96,6 +96,51 @@ public final class JghmBayesOracle implements BayesOracle {
         return out;
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * From one {@link BeliefPropagation#upward} pass per example (its {@code logH} numbers nodes level by level from
+     * the root), run with the belief matrices; examples in parallel.
+     */
+    @Override
+    public HostTensor levelBeliefs(Modality modality, HostTensor tokens) {
+        TreeModel tree = belief.tree(modality);
+        int leaves = tree.leaves();
+        int depth = tree.depth();
+        int m = tree.branching();
+        int s = states();
+        if (tokens.shape().rank() != 2) {
+            throw new IllegalArgumentException(modality.label() + " tokens must be int64 [n, " + leaves + "], got "
+                    + tokens);
+        }
+        int[] x = tokens(tokens, leaves, modality.label());
+        int n = x.length / leaves;
+        // first node index of each level (level d has m^d nodes), as in UpwardMessages' numbering
+        int[] levelStart = new int[depth + 1];
+        for (int d = 1; d <= depth; d++) {
+            levelStart[d] = levelStart[d - 1] + tree.levelSize(d - 1);
+        }
+        float[] out = new float[n * depth * leaves * s];
+        parallel(n, i -> {
+            double[][] logH = bp(modality).upward(x, i * leaves).logH();
+            int span = 1;                                             // m^l leaves share one ancestor at height l
+            for (int l = 1; l <= depth; l++) {
+                span *= m;
+                int level = depth - l;
+                int base = ((i * depth) + (l - 1)) * leaves * s;
+                for (int j = 0; j < tree.levelSize(level); j++) {
+                    double[] q = LogMath.normalize(logH[levelStart[level] + j]);
+                    for (int t = j * span; t < (j + 1) * span; t++) {
+                        for (int b = 0; b < s; b++) {
+                            out[base + t * s + b] = (float) q[b];
+                        }
+                    }
+                }
+            }
+        });
+        return HostTensor.of(out, n, depth, leaves, s);
+    }
+
     /** {@code log pi(y | x)} for each example of a flat token array. */
     double[][] logRootPosteriors(Modality modality, int[] x) {
         double[][] out = bp(modality).logRootLikelihoods(x, x.length / leaves(modality));

@@ -148,4 +148,53 @@ final class BruteForceTree {
         }
         return out;
     }
+
+    /** Global index of the ancestor of leaf {@code j} at height {@code l} (l = 0: the leaf itself). */
+    int ancestor(int j, int l) {
+        int u = leafOffset + j;
+        for (int i = 0; i < l; i++) {
+            u = (u - 1) / m;
+        }
+        return u;
+    }
+
+    /**
+     * Normalised {@code h_u(b) = p(leaves below u == x there | u = b)} for the ancestor {@code u} of leaf {@code t} at
+     * height {@code l}, by enumeration: with the root uniform, {@code P(u = b, leaves below u) / P(u = b)} (the
+     * subtree is independent of everything above given u).
+     */
+    double[] subtreeBelief(int l, int t, int[] x) {
+        int u = ancestor(t, l);
+        boolean[] below = new boolean[leaves];
+        for (int j = 0; j < leaves; j++) {
+            below[j] = ancestor(j, l) == u;
+        }
+        double[] joint = new double[s];
+        double[] prior = new double[s];
+        for (int y = 0; y < s; y++) {
+            List<int[]> list = configs.get(y);
+            for (int k = 0; k < list.size(); k++) {
+                int[] v = list.get(k);
+                double w = weights.get(y)[k] / s;
+                prior[v[u]] += w;
+                boolean ok = true;
+                for (int j = 0; j < leaves && ok; j++) {
+                    ok = !below[j] || leaf(v, j) == x[j];
+                }
+                if (ok) {
+                    joint[v[u]] += w;
+                }
+            }
+        }
+        double[] h = new double[s];
+        double z = 0;
+        for (int b = 0; b < s; b++) {
+            h[b] = joint[b] / prior[b];
+            z += h[b];
+        }
+        for (int b = 0; b < s; b++) {
+            h[b] /= z;
+        }
+        return h;
+    }
 }

@@ -247,4 +247,50 @@ class JghmBeliefPropagationBruteForceTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void levelBeliefsMatchEnumerationAndEndInTheRootPosterior(JghmModel model) {
+        SplittableRandom r = new SplittableRandom(5);
+        JghmBayesOracle oracle = new JghmBayesOracle(model);
+        for (Modality mod : Modality.values()) {
+            TreeModel tree = model.tree(mod);
+            BruteForceTree bf = new BruteForceTree(tree);
+            int depth = tree.depth();
+            int[][] x = {randomTokens(r, bf.leaves, 3), randomTokens(r, bf.leaves, 3), randomTokens(r, bf.leaves, 3)};
+            HostTensor got = oracle.levelBeliefs(mod, tensor(x));
+            assertThat(got.dtype()).isEqualTo(io.suffice.api.tensor.DType.FLOAT32);
+            assertThat(got.shape().dims()).containsExactly(x.length, depth, bf.leaves, 3);
+            double[] v = got.toDoubleArray();
+            double[][] root = oracle.rootPosterior(mod, tensor(x));
+            for (int i = 0; i < x.length; i++) {
+                for (int l = 1; l <= depth; l++) {
+                    for (int t = 0; t < bf.leaves; t++) {
+                        double[] exact = bf.subtreeBelief(l, t, x[i]);
+                        int at = ((i * depth + l - 1) * bf.leaves + t) * 3;
+                        for (int b = 0; b < 3; b++) {
+                            // float32 output: 1e-6 is a few ulps of a probability
+                            assertThat(v[at + b]).as("%s example %d height %d leaf %d state %d", mod, i, l, t, b)
+                                    .isCloseTo(exact[b], within(1e-6));
+                            if (l == depth) {
+                                assertThat(v[at + b]).isCloseTo(root[i][b], within(1e-6));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void misSpecifiedLevelBeliefsUseTheBeliefMatrices(JghmModel model) {
+        JghmModel belief = model.withP(0.05);
+        int[] x = randomTokens(new SplittableRandom(6), model.image().leaves(), 3);
+        HostTensor wrong = new JghmBayesOracle(model, belief).levelBeliefs(Modality.IMAGE, tensor(x));
+        HostTensor own = new JghmBayesOracle(belief).levelBeliefs(Modality.IMAGE, tensor(x));
+        HostTensor truth = new JghmBayesOracle(model).levelBeliefs(Modality.IMAGE, tensor(x));
+        assertThat(wrong.toDoubleArray()).containsExactly(own.toDoubleArray());
+        assertThat(wrong.toDoubleArray()).isNotEqualTo(truth.toDoubleArray());
+    }
 }
