@@ -38,6 +38,16 @@ public interface Encoder {
     }
 
     /**
+     * Builds the forward pass like {@link #forward} (same parameters, same output) and also returns the hidden state
+     * after each block, for objectives that act on them (the guided CLIP variant, contrastive-jghm.md sec. 5). Like
+     * {@code forward}, call it at most once per graph. The default has no hidden states; encoders with blocks
+     * override it and build {@code forward} through it, so the two cannot drift apart.
+     */
+    default EncoderTrace trace(Graph graph, Value input) {
+        return new EncoderTrace(forward(graph, input), java.util.List.of());
+    }
+
+    /**
      * The same architecture with parameter names prefixed by {@code name} instead, so that two towers of one
      * configuration (an image and a text encoder) can live in one graph.
      *

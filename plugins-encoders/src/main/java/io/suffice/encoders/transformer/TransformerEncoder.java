@@ -4,6 +4,7 @@ import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Init;
 import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.model.EncoderTrace;
 import io.suffice.api.nn.Embedding;
 import io.suffice.api.nn.LayerNorm;
 import io.suffice.api.nn.Linear;
@@ -11,6 +12,8 @@ import io.suffice.api.nn.TransformerBlock;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.Shape;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -83,6 +86,12 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
 
     @Override
     public Value forward(Graph g, Value tokens) {
+        return trace(g, tokens).output();
+    }
+
+    /** The forward pass; {@code hidden} is the residual stream after each block, float32 {@code [N, T, width]}. */
+    @Override
+    public EncoderTrace trace(Graph g, Value tokens) {
         if (tokens.rank() != 2 || tokens.shape().dim(1) == Shape.DYNAMIC) {
             throw new IllegalArgumentException("transformer input must be [N, T] tokens with a static T, got "
                     + tokens.shape());
@@ -93,9 +102,16 @@ public record TransformerEncoder(String name, int vocab, int width, int depth, i
         Embedding tok = new Embedding(g, p + "tok", vocab, width);
         Value pos = g.parameter(p + "pos", Shape.of(t, width), Init.normal(positionInit));
         Value h = g.add(tok.apply(x), pos);                                   // [N, T, d]
+        List<Value> hidden = new ArrayList<>(depth);
         for (int i = 0; i < depth; i++) {
             h = new TransformerBlock(g, p + "block" + i, width, heads, DType.FLOAT32).apply(h, null);
+            hidden.add(h);
         }
+        return new EncoderTrace(readout(g, h, t), hidden);
+    }
+
+    private Value readout(Graph g, Value h, long t) {
+        String p = name + ".";
         Linear head = new Linear(g, p + "head", width, embedding);
         switch (pooling) {
             case FIRST -> {

@@ -4,6 +4,7 @@ import io.suffice.api.graph.Executable;
 import io.suffice.api.graph.ExecutionConfig;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Value;
+import io.suffice.api.model.EncoderTrace;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
@@ -69,6 +70,51 @@ class TransformerEncoderTest {
         }
     }
 
+    @Test
+    void traceGivesTheResidualStreamAfterEachBlockAndTheForwardOutput() {
+        TransformerEncoder enc = new TransformerEncoder("tower", 3, 4, 2, 1, 3, "linear");
+        Graph g = new Graph(5);
+        Value x = g.input("x", DType.INT64, Shape.DYNAMIC, 5);
+        EncoderTrace tr = enc.trace(g, x);
+        assertThat(tr.hidden()).hasSize(2);
+        Map<String, Value> outs = new java.util.LinkedHashMap<>();
+        outs.put("y", tr.output());
+        for (int l = 0; l < 2; l++) {
+            assertThat(tr.hidden().get(l).shape()).isEqualTo(Shape.of(Shape.DYNAMIC, 5, 4));
+            outs.put("h" + l, tr.hidden().get(l));
+        }
+        Map<String, HostTensor> got;
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+             Executable e = ex.compile(g, List.of(x), outs)) {
+            got = e.run(Map.of("x", HostTensor.of(TOKENS, 2, 5)));
+        }
+        Reference ref = new Reference(g, enc);
+        double[] y = ref.forward(TOKENS, 2, 5);
+        double[] gy = got.get("y").toDoubleArray();
+        for (int i = 0; i < y.length; i++) {
+            assertThat(gy[i]).isCloseTo(y[i], within(1e-4 * Math.max(1, Math.abs(y[i]))));
+        }
+        for (int l = 0; l < 2; l++) {
+            double[] want = ref.hidden(TOKENS, 2, 5, l);
+            double[] h = got.get("h" + l).toDoubleArray();
+            assertThat(h).hasSize(want.length);
+            for (int i = 0; i < want.length; i++) {
+                assertThat(h[i]).as("block %d value %d", l, i)
+                        .isCloseTo(want[i], within(1e-4 * Math.max(1, Math.abs(want[i]))));
+            }
+        }
+        // forward builds the same graph: same parameters in the same order, same output shape
+        Graph g2 = new Graph(5);
+        Value y2 = enc.forward(g2, g2.input("x", DType.INT64, Shape.DYNAMIC, 5));
+        assertThat(y2.shape()).isEqualTo(tr.output().shape());
+        assertThat(g2.parameters().stream().map(Value::name).toList())
+                .isEqualTo(g.parameters().stream().map(Value::name).toList());
+        // encoders without blocks have no hidden states
+        Graph g3 = new Graph(1);
+        assertThat(new MlpEncoder("m", List.of(8L), 3, 3).trace(g3, g3.input("x", DType.INT64, Shape.DYNAMIC, 5))
+                .hidden()).isEmpty();
+    }
+
     /** Plain-Java forward pass reading the parameter values of the graph. */
     static final class Reference {
         final Graph g;
@@ -81,6 +127,35 @@ class TransformerEncoderTest {
 
         double[] p(String name) {
             return g.find(enc.name() + "." + name).data().toDoubleArray();
+        }
+
+        /** The residual stream after block {@code block}, flattened {@code [n, t, width]}. */
+        double[] hidden(long[] tokens, int n, int t, int block) {
+            int d = enc.width();
+            double[] out = new double[n * t * d];
+            for (int b = 0; b < n; b++) {
+                double[][] h = embed(tokens, b, t);
+                for (int l = 0; l <= block; l++) {
+                    h = block("block" + l + ".", h);
+                }
+                for (int i = 0; i < t; i++) {
+                    System.arraycopy(h[i], 0, out, (b * t + i) * d, d);
+                }
+            }
+            return out;
+        }
+
+        double[][] embed(long[] tokens, int b, int t) {
+            int d = enc.width();
+            double[] tok = p("tok.weight");
+            double[] pos = p("pos");
+            double[][] h = new double[t][d];
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < d; j++) {
+                    h[i][j] = tok[(int) tokens[b * t + i] * d + j] + pos[i * d + j];
+                }
+            }
+            return h;
         }
 
         double[] forward(long[] tokens, int n, int t) {
