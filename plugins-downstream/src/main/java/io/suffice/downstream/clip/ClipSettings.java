@@ -4,11 +4,14 @@ import java.util.List;
 
 /**
  * Parameters of the {@code clip} task (see {@link ClipTaskProvider} for their meaning and defaults).
+ * {@code guidePenalty} is lambda of the guided variant (contrastive-jghm.md sec. 5, {@link ClipModel}): 0 trains
+ * the standard model.
  */
 public record ClipSettings(String objective, long steps, int batch, int candidates, long logEvery,
                            String imageField, String textField, String rootField,
                            int evalGroups, int bayesSamples, int zeroShotImages, List<Long> prompts,
-                           int probeTrain, int probeTest, long checkpointEvery, String resume) {
+                           int probeTrain, int probeTest, long checkpointEvery, String resume,
+                           double guidePenalty) {
     /** Settings without checkpoints. */
     public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
                         String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
@@ -17,9 +20,26 @@ public record ClipSettings(String objective, long steps, int batch, int candidat
                 zeroShotImages, prompts, probeTrain, probeTest, 0, "");
     }
 
+    /** Settings of the standard (unguided) model. */
+    public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
+                        String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
+                        List<Long> prompts, int probeTrain, int probeTest, long checkpointEvery, String resume) {
+        this(objective, steps, batch, candidates, logEvery, imageField, textField, rootField, evalGroups, bayesSamples,
+                zeroShotImages, prompts, probeTrain, probeTest, checkpointEvery, resume, 0);
+    }
+
     public ClipSettings {
         objective = ContrastiveObjective.check(objective);
         prompts = List.copyOf(prompts);
+        if (!(guidePenalty >= 0) || Double.isInfinite(guidePenalty)) {
+            throw new IllegalArgumentException("guide-penalty must be a finite number >= 0 (0 = the standard model), "
+                    + "got " + guidePenalty);
+        }
+    }
+
+    /** Whether the guided variant's hidden-state penalty is on. */
+    boolean guided() {
+        return guidePenalty > 0;
     }
 
     /** Rows of one training batch: {@code batch * K} pairs for the K-candidate risk, {@code batch} for InfoNCE. */

@@ -31,7 +31,9 @@ import java.util.SplittableRandom;
  * schedule in the paper's setting). Every step draws a fresh batch from the dataset ({@code batch * K} pairs for the
  * K-candidate risk, grouped by K, candidate 0 the positive pair).
  * <p>
- * Metrics rows every {@code log-every} steps: the step's loss, the mean loss since the last row, steps per second.
+ * Metrics rows every {@code log-every} steps: the step's loss, the mean loss since the last row, steps per second;
+ * with {@code guide-penalty > 0} (the guided variant, sec. 5, see {@link ClipModel}) also {@code guide_penalty}, the
+ * mean penalty term since the last row. Losses and the summary's risk are always the pure contrastive loss.
  * A non-finite loss stops the run with a {@link TrainingDivergedException} naming the step and the last finite
  * loss. At the end, {@link ClipEvaluation} measures the CLIP risk, zero-shot classification and the sufficiency probe
  * beside the dataset's Bayes oracle (when it has one); the summary reports the mean of the last 100 training losses
@@ -67,11 +69,18 @@ public final class ClipTask implements DownstreamTask {
                     + s.textField() + "', got " + im0.shape() + " and " + tx0.shape()
                     + " (set the dataset's candidates to 1; the task forms the K-candidate groups itself)");
         }
-        LOG.info("clip: {} towers {}, objective {}, {} steps of {} rows", encoder.summary(),
-                encoder.getClass().getSimpleName(), s.objective(), s.steps(), s.rowsPerStep());
+        if (s.guided() && oracle.isEmpty()) {
+            throw new IllegalArgumentException("guide-penalty = " + s.guidePenalty() + " needs a dataset with a Bayes "
+                    + "oracle (its BP level beliefs are the targets), but " + data.getClass().getSimpleName()
+                    + " has none");
+        }
+        LOG.info("clip: {} towers {}, objective {}{}, {} steps of {} rows", encoder.summary(),
+                encoder.getClass().getSimpleName(), s.objective(),
+                s.guided() ? ", guided (penalty " + s.guidePenalty() + ")" : "", s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
         try (ClipModel model = new ClipModel(encoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
-                tx0.shape().dim(1), s.batch(), s.candidates(), ctx.executor(), ctx.differentiator())) {
+                tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null), ctx.executor(),
+                ctx.differentiator())) {
             summary.put("parameters", (double) model.store().count());
             train(ctx, data, model, ctx.seed(), summary);
             if (oracle.isPresent()) {
@@ -109,7 +118,9 @@ public final class ClipTask implements DownstreamTask {
             start = resume(Path.of(s.resume()), model, optimizer, ring);
         }
         double lastFinite = Double.NaN;
+        double lastFinitePenalty = Double.NaN;
         double windowSum = 0;
+        double windowPenalty = 0;
         int windowCount = 0;
         long t0 = System.nanoTime();
         long tLog = t0;
@@ -118,14 +129,18 @@ public final class ClipTask implements DownstreamTask {
             for (long step = start; step < total; step++) {
                 Batch b = data.sample(s.rowsPerStep(), stepRandom(seed, step));
                 double loss = model.lossAndGradients(b.get(s.imageField()), b.get(s.textField()));
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(step, Map.of("loss", loss),
-                            Double.isNaN(lastFinite) ? null : Map.of("loss", lastFinite));
+                double penalty = model.lastGuidePenalty();
+                if (!Double.isFinite(loss) || !Double.isFinite(penalty)) {
+                    throw new TrainingDivergedException(step, values(loss, penalty),
+                            Double.isNaN(lastFinite) ? null : values(lastFinite, lastFinitePenalty));
                 }
-                optimizer.step(model.store().tensors(), model.gradients(), new StepInfo(step, total, loss));
+                // the optimiser sees the objective its gradients belong to; the reported risk stays contrastive
+                optimizer.step(model.store().tensors(), model.gradients(), new StepInfo(step, total, loss + penalty));
                 lastFinite = loss;
+                lastFinitePenalty = penalty;
                 ring[(int) (step % LAST)] = loss;
                 windowSum += loss;
+                windowPenalty += penalty;
                 windowCount++;
                 boolean last = step == total - 1;
                 if ((step + 1) % s.logEvery() == 0 || last) {
@@ -134,9 +149,13 @@ public final class ClipTask implements DownstreamTask {
                     Map<String, Double> row = new LinkedHashMap<>();
                     row.put("loss", loss);
                     row.put("loss_mean", windowSum / windowCount);
+                    if (s.guided()) {
+                        row.put("guide_penalty", windowPenalty / windowCount);
+                    }
                     row.put("steps_per_s", rate);
                     ctx.metrics().log(step + 1, row);
                     windowSum = 0;
+                    windowPenalty = 0;
                     windowCount = 0;
                     tLog = now;
                 }
@@ -154,6 +173,16 @@ public final class ClipTask implements DownstreamTask {
         }
         summary.put("train_risk_last100", sum / n);
         summary.put("steps_per_s", total / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The values a divergence report names: the loss, and the guide penalty term of the guided variant. */
+    private Map<String, Double> values(double loss, double penalty) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("loss", loss);
+        if (s.guided()) {
+            v.put("guide_penalty", penalty);
+        }
+        return v;
     }
 
     static ClipCheckpoint checkpoint(long step, ClipModel model, Optimizer optimizer, double[] ring) {

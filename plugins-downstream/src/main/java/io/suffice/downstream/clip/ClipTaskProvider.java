@@ -44,7 +44,10 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("checkpoint-every", 0, "write checkpoint.bin (parameters, optimizer state, step) "
                         + "into the run folder every this many steps, atomically (0: never)"),
                 ParameterSpec.ofString("resume", "", "checkpoint.bin of an earlier run of the same config to "
-                        + "continue from (empty: start afresh)"));
+                        + "continue from (empty: start afresh)"),
+                ParameterSpec.ofDouble("guide-penalty", 0, "the guided variant (paper: 1e-3): adds this times the "
+                        + "squared distance of each block's hidden state (first S channels) to the oracle's BP beliefs "
+                        + "of the matching tree level, per sequence, to the optimised objective; 0 = standard"));
     }
 
     @Override
@@ -69,10 +72,15 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
         if (c.getString("objective").equals(ContrastiveObjective.INFONCE) && c.getInt("batch") < 2) {
             throw c.invalid("batch", "infonce needs at least 2 pairs");
         }
+        double guide = c.getDouble("guide-penalty");
+        if (!(guide >= 0) || Double.isInfinite(guide)) {
+            throw c.invalid("guide-penalty", "must be a finite number >= 0 (0 = the standard model, 1e-3 the paper's "
+                    + "guided value)");
+        }
         return new ClipTask(new ClipSettings(c.getString("objective"), c.getLong("steps"), c.getInt("batch"),
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume")));
+                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume"), guide));
     }
 }

@@ -1,0 +1,380 @@
+package io.suffice.downstream.clip;
+
+import io.suffice.api.data.Batch;
+import io.suffice.api.data.Dataset;
+import io.suffice.api.graph.Differentiator;
+import io.suffice.api.graph.Executable;
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+import io.suffice.api.model.Encoder;
+import io.suffice.api.model.EncoderTrace;
+import io.suffice.api.oracle.BayesOracle;
+import io.suffice.api.oracle.BayesRisks;
+import io.suffice.api.oracle.Modality;
+import io.suffice.api.plugin.PluginConfig;
+import io.suffice.api.plugin.PluginKind;
+import io.suffice.api.tensor.DType;
+import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.tensor.Shape;
+import io.suffice.data.jghm.JghmDataset;
+import io.suffice.data.jghm.JghmModel;
+import io.suffice.data.jghm.JghmSpec;
+import io.suffice.data.jghm.Pairing;
+import io.suffice.data.jghm.TransitionMatrixGenerator;
+import io.suffice.encoders.mlp.MlpEncoder;
+import io.suffice.encoders.transformer.TransformerEncoder;
+import io.suffice.runtime.engine.Autodiff;
+import io.suffice.runtime.engine.OrtExecutor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The guided CLIP variant (contrastive-jghm.md sec. 5): the compiled objective against a hand computation from the
+ * hidden states, its gradients against central finite differences, the configuration errors, and a short run.
+ */
+class GuidedClipTest {
+    /** Groups and candidates of the tiny step (N = GROUPS * K sequences per tower). */
+    static final int GROUPS = 2;
+    static final int K = 2;
+    static final long SEED = 11;
+    static final Differentiator AUTODIFF = Autodiff.standard()::gradients;
+
+    @TempDir
+    Path dir;
+
+    /** S = 3; text L = 2, m = 2 (4 leaves, D = 2); image L = 1, m = 3 (3 leaves, D = 1, shallower than the towers). */
+    static JghmModel tinyJghm() {
+        return TransitionMatrixGenerator.generate(new JghmSpec(3, 2, 2, 1, 3, 0.3, 0.3, 1.0, 5));
+    }
+
+    /** Depth 2 (one block more than the image tree has levels), width 4 >= S. */
+    static TransformerEncoder tinyTransformer() {
+        return new TransformerEncoder("encoder", 3, 4, 2, 1, 3, "linear");
+    }
+
+    static ClipModel guidedModel(Encoder enc, BayesOracle oracle, double penalty, OrtExecutor ex) {
+        return new ClipModel(enc, SEED, ContrastiveObjective.K_CANDIDATE, DType.INT64,
+                oracle.leaves(Modality.IMAGE), oracle.leaves(Modality.TEXT), GROUPS, K, penalty, oracle, ex, AUTODIFF);
+    }
+
+    /** The objective the step optimises: contrastive loss + penalty term, both as the step reports them. */
+    static double objective(ClipModel model, Batch b) {
+        double loss = model.lossAndGradients(b.get("image"), b.get("text"));
+        return loss + model.lastGuidePenalty();
+    }
+
+    @Test
+    void theCompiledObjectiveIsContrastiveLossPlusThePenaltyOnTheHiddenStatesAndItsGradientsMatchFiniteDifferences() {
+        JghmModel jghm = tinyJghm();
+        Dataset data = new JghmDataset(jghm, jghm, Pairing.PAIRED, 1);
+        BayesOracle oracle = data.oracle().orElseThrow();
+        int s = oracle.states();
+        // the penalty term is then of the order of the loss, so both parts of the gradients are checked
+        double penalty = 0.05;
+        Batch b = data.sample(GROUPS * K, new SplittableRandom(3));
+        TransformerEncoder enc = tinyTransformer();
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+             ClipModel model = guidedModel(enc, oracle, penalty, ex)) {
+            double loss = model.lossAndGradients(b.get("image"), b.get("text"));
+            double term = model.lastGuidePenalty();
+            Map<String, HostTensor> grads = new LinkedHashMap<>();
+            List<String> names = model.store().names();
+            for (int i = 0; i < names.size(); i++) {
+                grads.put(names.get(i), model.gradients().get(i).copy());
+            }
+
+            // hand computation from a second graph that outputs the embeddings and every block's hidden state
+            Map<String, HostTensor> traced = traceBothTowers(enc, model, b, ex);
+            double[][] fi = ContrastiveObjectiveTest.rows(traced.get("image.embedding"));
+            double[][] ft = ContrastiveObjectiveTest.rows(traced.get("text.embedding"));
+            assertThat(loss).isCloseTo(ContrastiveObjectiveTest.kCandidateReference(fi, ft, K),
+                    within(1e-5 * Math.max(1, loss)));
+            double sum = 0;
+            for (Modality mod : Modality.values()) {
+                HostTensor target = oracle.levelBeliefs(mod, b.get(mod.label()));
+                sum += squaredDistance(traced, mod, enc.depth(), target, s);
+            }
+            double expected = penalty * sum / (GROUPS * K);
+            assertThat(term).isPositive().isCloseTo(expected, within(1e-5 * expected));
+
+            // central differences of (loss + penalty term) through the same compiled step
+            String[] checked = {"image.tok.weight", "image.block0.mlp.1.bias", "image.block1.q.weight",
+                    "text.pos", "text.block1.mlp.1.bias", "text.head.weight"};
+            double h = 1e-2;
+            double largestPenaltyShare = 0;
+            for (String name : checked) {
+                HostTensor p = model.store().get(name);
+                for (int k : new int[]{0, p.size() / 2}) {
+                    float orig = p.floats().get(k);
+                    p.floats().put(k, (float) (orig + h));
+                    double upLoss = model.lossAndGradients(b.get("image"), b.get("text"));
+                    double upTerm = model.lastGuidePenalty();
+                    p.floats().put(k, (float) (orig - h));
+                    double downLoss = model.lossAndGradients(b.get("image"), b.get("text"));
+                    double downTerm = model.lastGuidePenalty();
+                    p.floats().put(k, orig);
+                    double fd = (upLoss + upTerm - downLoss - downTerm) / (2 * h);
+                    double analytic = grads.get(name).floats().get(k);
+                    assertThat(analytic).as("d objective / d %s[%d]", name, k)
+                            .isCloseTo(fd, within(2e-3 * Math.max(1, Math.abs(fd))));
+                    largestPenaltyShare = Math.max(largestPenaltyShare, Math.abs(upTerm - downTerm) / (2 * h));
+                }
+            }
+            // the check discriminates: gradients of the contrastive loss alone would miss this share
+            assertThat(largestPenaltyShare).isGreaterThan(0.1);
+        }
+    }
+
+    /** Embeddings ({@code <tower>.embedding}) and hidden states ({@code <tower>.h<b>}) of both towers. */
+    private static Map<String, HostTensor> traceBothTowers(Encoder enc, ClipModel model, Batch b, OrtExecutor ex) {
+        Graph g = new Graph(SEED);
+        Map<String, Value> outs = new LinkedHashMap<>();
+        List<Value> inputs = new ArrayList<>();
+        Map<String, HostTensor> feeds = new HashMap<>();
+        for (Modality mod : Modality.values()) {
+            String tower = mod.label();
+            HostTensor tokens = b.get(tower);
+            Value x = g.input(tower, DType.INT64, Shape.DYNAMIC, tokens.shape().dim(1));
+            EncoderTrace tr = enc.withName(tower).trace(g, x);
+            outs.put(tower + ".embedding", tr.output());
+            for (int i = 0; i < tr.hidden().size(); i++) {
+                outs.put(tower + ".h" + (i + 1), tr.hidden().get(i));
+            }
+            inputs.add(x);
+            feeds.put(tower, tokens);
+        }
+        inputs.addAll(g.parameters());
+        for (Value p : g.parameters()) {
+            feeds.put(p.name(), model.store().get(p.name()));
+        }
+        try (Executable e = ex.compile(g, inputs, outs)) {
+            return e.run(feeds);
+        }
+    }
+
+    /** {@code sum_{b, n, t, s < S} (H_b[n, t, s] - target[n, min(b, D) - 1, t, s])^2} of one tower. */
+    private static double squaredDistance(Map<String, HostTensor> traced, Modality mod, int blocks,
+                                          HostTensor target, int s) {
+        long[] td = target.shape().dims();
+        int n = (int) td[0];
+        int levels = (int) td[1];
+        int t = (int) td[2];
+        double[] y = target.toDoubleArray();
+        double acc = 0;
+        for (int blk = 1; blk <= blocks; blk++) {
+            HostTensor hidden = traced.get(mod.label() + ".h" + blk);
+            int width = (int) hidden.shape().dim(2);
+            double[] hv = hidden.toDoubleArray();
+            int level = Math.min(blk, levels) - 1;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    for (int c = 0; c < s; c++) {
+                        double d = hv[(i * t + j) * width + c] - y[((i * levels + level) * t + j) * s + c];
+                        acc += d * d;
+                    }
+                }
+            }
+        }
+        return acc;
+    }
+
+    @Test
+    void zeroPenaltyIsTheStandardModel() {
+        JghmModel jghm = tinyJghm();
+        Dataset data = new JghmDataset(jghm, jghm, Pairing.PAIRED, 1);
+        BayesOracle oracle = data.oracle().orElseThrow();
+        Batch b = data.sample(GROUPS * K, new SplittableRandom(4));
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+             ClipModel plain = new ClipModel(tinyTransformer(), SEED, ContrastiveObjective.K_CANDIDATE, DType.INT64,
+                     3, 4, GROUPS, K, ex, AUTODIFF);
+             ClipModel zero = guidedModel(tinyTransformer(), oracle, 0, ex)) {
+            assertThat(zero.lossAndGradients(b.get("image"), b.get("text")))
+                    .isEqualTo(plain.lossAndGradients(b.get("image"), b.get("text")));
+            assertThat(zero.lastGuidePenalty()).isZero();
+            for (int i = 0; i < plain.gradients().size(); i++) {
+                assertThat(zero.gradients().get(i).toDoubleArray())
+                        .containsExactly(plain.gradients().get(i).toDoubleArray());
+            }
+        }
+    }
+
+    @Test
+    void misconfigurationsFailWithOneLineNamingTheCulprit() {
+        JghmModel jghm = tinyJghm();
+        BayesOracle oracle = new JghmDataset(jghm, jghm, Pairing.PAIRED, 1).oracle().orElseThrow();
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1))) {
+            assertThatThrownBy(() -> guidedModel(tinyTransformer(), new WithoutLevels(oracle), 1e-3, ex))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("guide-penalty").hasMessageContaining("level beliefs")
+                    .hasMessageContaining(WithoutLevels.class.getSimpleName());
+            assertThatThrownBy(() -> guidedModel(new MlpEncoder("encoder", List.of(8L), 3, 3), oracle, 1e-3, ex))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("guide-penalty").hasMessageContaining("hidden states")
+                    .hasMessageContaining("mlp(");
+            assertThatThrownBy(() -> guidedModel(new TransformerEncoder("encoder", 3, 2, 2, 1, 3, "linear"), oracle,
+                    1e-3, ex))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("guide-penalty").hasMessageContaining("width >= S = 3")
+                    .hasMessageContaining("has width 2");
+            assertThatThrownBy(() -> new ClipModel(tinyTransformer(), SEED, ContrastiveObjective.K_CANDIDATE,
+                    DType.INT64, 3, 4, GROUPS, K, 1e-3, null, ex, AUTODIFF))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("guide-penalty").hasMessageContaining("oracle");
+            assertThatThrownBy(() -> guidedModel(tinyTransformer(), oracle, -1e-3, ex))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guide-penalty")
+                    .hasMessageContaining(">= 0");
+        }
+        // the task: a dataset without an oracle
+        Dataset noOracle = new WithoutOracle(new JghmDataset(jghm, jghm, Pairing.PAIRED, 1));
+        ClipTaskTest outer = new ClipTaskTest();
+        outer.dir = dir;
+        ClipTaskTest.Ctx ctx = outer.new Ctx(noOracle, tinyTransformer(), 1e-3, 10);
+        try (ctx.executor) {
+            assertThatThrownBy(() -> new ClipTask(guidedSettings(10, 1e-3)).run(ctx))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("guide-penalty = 0.001")
+                    .hasMessageContaining("WithoutOracle has none");
+        }
+        // the provider and the settings reject a negative penalty
+        ClipTaskProvider provider = new ClipTaskProvider();
+        Map<String, Object> v = new HashMap<>();
+        provider.parameters().forEach(spec -> v.put(spec.name(), spec.defaultValue()));
+        assertThat(v.get("guide-penalty")).isEqualTo(0.0);
+        v.put("guide-penalty", -0.5);
+        assertThatThrownBy(() -> provider.create(new PluginConfig(PluginKind.DOWNSTREAM, "clip", v)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parameter guide-penalty = -0.5").hasMessageContaining(">= 0");
+        v.put("guide-penalty", 1e-3);
+        assertThat(((ClipTask) provider.create(new PluginConfig(PluginKind.DOWNSTREAM, "clip", v))).settings()
+                .guidePenalty()).isEqualTo(1e-3);
+        assertThatThrownBy(() -> guidedSettings(10, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guide-penalty");
+    }
+
+    static ClipSettings guidedSettings(long steps, double penalty) {
+        return new ClipSettings(ContrastiveObjective.K_CANDIDATE, steps, 16, 4, 10, "image", "text", "root", 50, 100,
+                0, List.of(1L), 0, 1, 0, "", penalty);
+    }
+
+    @Test
+    void aGuidedRunLogsThePenaltyWhichFallsWhileTheReportedRiskStaysContrastive() throws Exception {
+        // the paper's 1e-3 hardly moves the hidden states in a few dozen steps; a larger weight shows the mechanism
+        double penalty = 0.05;
+        long steps = 40;
+        Encoder enc = new TransformerEncoder("encoder", 4, 8, 2, 1, 4, "linear");
+        ClipTaskTest outer = new ClipTaskTest();
+        outer.dir = dir;
+        ClipTaskTest.Ctx ctx = outer.new Ctx(ClipTaskTest.smallJghm(), enc, 3e-3, steps);
+        Map<String, Double> summary;
+        try (ctx.executor) {
+            summary = new ClipTask(guidedSettings(steps, penalty)).run(ctx).summary();
+        }
+        assertThat(ctx.rows).hasSize((int) (steps / 10));
+        assertThat(ctx.rows).allSatisfy(r -> assertThat(r).containsKeys("loss", "loss_mean", "guide_penalty"));
+        double first = ctx.rows.get(0).get("guide_penalty");
+        double last = ctx.rows.get(ctx.rows.size() - 1).get("guide_penalty");
+        assertThat(first).isPositive();
+        assertThat(last).isLessThan(first);
+        // the summary's risk is the mean of the pure contrastive losses (all steps are within the last 100)
+        double meanLoss = ctx.rows.stream().mapToDouble(r -> r.get("loss_mean")).average().orElseThrow();
+        assertThat(summary.get("train_risk_last100")).isCloseTo(meanLoss, within(1e-9));
+        assertThat(summary).containsKeys("eval_clip_risk", "bayes_clip_risk");
+    }
+
+    /** An oracle that answers everything but {@link BayesOracle#levelBeliefs} (the interface's default). */
+    static final class WithoutLevels implements BayesOracle {
+        private final BayesOracle o;
+
+        WithoutLevels(BayesOracle o) {
+            this.o = o;
+        }
+
+        @Override
+        public int states() {
+            return o.states();
+        }
+
+        @Override
+        public int leaves(Modality modality) {
+            return o.leaves(modality);
+        }
+
+        @Override
+        public double noiseScale() {
+            return o.noiseScale();
+        }
+
+        @Override
+        public double[][] rootPosterior(Modality modality, HostTensor tokens) {
+            return o.rootPosterior(modality, tokens);
+        }
+
+        @Override
+        public double[][] optimalScores(HostTensor image, HostTensor text) {
+            return o.optimalScores(image, text);
+        }
+
+        @Override
+        public double[] contrastiveLosses(HostTensor image, HostTensor text) {
+            return o.contrastiveLosses(image, text);
+        }
+
+        @Override
+        public double[][] zeroShotPosterior(HostTensor image) {
+            return o.zeroShotPosterior(image);
+        }
+
+        @Override
+        public double[][] denoiserMean(HostTensor noisyImage, HostTensor text) {
+            return o.denoiserMean(noisyImage, text);
+        }
+
+        @Override
+        public double[][][] nextTokenPosterior(HostTensor text, HostTensor image) {
+            return o.nextTokenPosterior(text, image);
+        }
+
+        @Override
+        public BayesRisks estimateRisks(int samples, int candidates, long seed) {
+            return o.estimateRisks(samples, candidates, seed);
+        }
+    }
+
+    /** A dataset without a Bayes oracle. */
+    static final class WithoutOracle implements Dataset {
+        private final Dataset d;
+
+        WithoutOracle(Dataset d) {
+            this.d = d;
+        }
+
+        @Override
+        public long size() {
+            return d.size();
+        }
+
+        @Override
+        public Batch sample(int n, RandomGenerator rng) {
+            return d.sample(n, rng);
+        }
+
+        @Override
+        public Batch all() {
+            return d.all();
+        }
+    }
+}
