@@ -16,6 +16,8 @@ import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.FrozenEncoders;
 import io.suffice.downstream.generative.FrozenTower;
+import io.suffice.downstream.generative.GenerativeCheckpoint;
+import io.suffice.downstream.generative.Resume;
 import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.generative.TrainStep;
 import io.suffice.downstream.generative.TrainingLoop;
@@ -42,6 +44,10 @@ import java.util.stream.Collectors;
  * value and its text-only value, on the same samples. Then writes {@code captions.txt}: for a few fresh images the
  * true text, a greedy and a sampled caption (token sequences), and, over {@code caption-eval} images, how often a
  * sampled caption's BP root MAP agrees with the image's (the true texts' rate beside it).
+ * <p>
+ * Writes {@code checkpoint.bin} ({@link io.suffice.downstream.generative.GenerativeCheckpoint}: model, frozen tower,
+ * optimizer state, loss window) after the last step and every {@code checkpoint-every} steps; {@code resume} continues
+ * from one, and at {@code steps} only evaluates, on this run's dataset (the shift-in-p evaluation).
  */
 public final class VlmTask implements DownstreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(VlmTask.class);
@@ -65,8 +71,9 @@ public final class VlmTask implements DownstreamTask {
         long imageLength = probe.get(s.imageField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
+        Resume resume = Resume.of(s.resume(), s.steps());
         try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
-                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                : FrozenEncoders.open(ctx, resume, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
                         s.textField(), "image", imageLength, summary)) {
             CaptionModel model = new CaptionModel(states, length, s.width(), s.depth(), s.heads(), s.conditioning(),
                     DType.FLOAT32);
@@ -84,13 +91,15 @@ public final class VlmTask implements DownstreamTask {
                     Map.of(NEXT, built.nextTokenCe(), FIRST, built.firstTokenCe()), ctx.executor(),
                     ctx.differentiator());
                  Executable logits = ctx.executor().compile(g, inputs, evalOuts)) {
-                SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("vlm", s.steps(), s.logEvery(), List.of(NEXT, FIRST))
-                        .run(ctx, step, store, ctx.optimizer(),
-                                t -> feeds(data.sample(s.batch(), rng.split()), built, tower));
+                        .run(ctx, step, store, ctx.optimizer(), new SplittableRandom(ctx.seed() + 1),
+                                r -> feeds(data.sample(s.batch(), r), built, tower), resume,
+                                GenerativeCheckpoint.saving(ctx, s.checkpointEvery(), tower, summary));
                 summary.put("train_ce_last100", out.extrasLast100().get(NEXT));
                 summary.put("train_first_token_ce_last100", out.extrasLast100().get(FIRST));
-                summary.put("steps_per_s", out.stepsPerSecond());
+                if (out.stepsTaken() > 0) {
+                    summary.put("steps_per_s", out.stepsPerSecond());
+                }
                 evaluate(data, oracle.orElse(null), built, tower, logits, store, states, length,
                         new SplittableRandom(ctx.seed() + 2), summary);
                 CaptionGenerator gen = new CaptionGenerator(logits, store.asMap(), states, length);

@@ -38,7 +38,14 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
                 ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)"),
                 ParameterSpec.ofString("checkpoint", "", "a clip run's checkpoint.bin with the frozen towers (same "
-                        + "encoder config); empty: CLIP pre-training of clip-steps inside this task"),
+                        + "encoder config); empty: CLIP pre-training of clip-steps inside this task. Not this task's "
+                        + "own checkpoint, which resume takes"),
+                ParameterSpec.ofInt("checkpoint-every", 0, "also write this task's checkpoint.bin (model, frozen "
+                        + "tower, optimizer state, loss window) every this many steps; it is always written, "
+                        + "atomically, after the last step (0: only then)"),
+                ParameterSpec.ofString("resume", "", "a checkpoint.bin written by this task (same task and encoder "
+                        + "sections) to continue from; with task.steps equal to its step nothing is trained and only "
+                        + "the evaluation runs, on this run's dataset (empty: train afresh)"),
                 ParameterSpec.ofInt("clip-steps", 1000, "CLIP pre-training steps when no checkpoint is given"),
                 ParameterSpec.ofInt("clip-batch", 32, "K=4 candidate groups per CLIP pre-training step"),
                 ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
@@ -52,6 +59,9 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
             if (c.getLong(k) < 1) {
                 throw c.invalid(k, "must be at least 1");
             }
+        }
+        if (c.getLong("checkpoint-every") < 0) {
+            throw c.invalid("checkpoint-every", "must be >= 0");
         }
         for (String k : List.of("captions", "caption-eval")) {
             if (c.getLong(k) < 0) {
@@ -68,6 +78,7 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
                 c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"), c.getLong("log-every"),
                 c.getInt("eval-samples"), c.getInt("captions"), c.getInt("caption-eval"), c.getDouble("temperature"),
                 c.getString("checkpoint"), c.getLong("clip-steps"), c.getInt("clip-batch"), c.getString("image-field"),
-                c.getString("text-field")));
+                c.getString("text-field"), c.getLong("checkpoint-every"),
+                c.getString("resume")));
     }
 }

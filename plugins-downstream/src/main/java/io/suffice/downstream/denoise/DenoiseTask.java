@@ -16,6 +16,8 @@ import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.FrozenEncoders;
 import io.suffice.downstream.generative.FrozenTower;
+import io.suffice.downstream.generative.GenerativeCheckpoint;
+import io.suffice.downstream.generative.Resume;
 import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.generative.TrainStep;
 import io.suffice.downstream.generative.TrainingLoop;
@@ -38,6 +40,10 @@ import java.util.SplittableRandom;
  * Reports the mean of the last 100 training losses and a fresh-sample evaluation beside the Bayes denoiser (BP
  * posterior mean {@code E[x_im | z, x_tx]}) and the no-conditioning Bayes denoiser {@code E[x_im | z]}, on the same
  * samples.
+ * <p>
+ * Writes {@code checkpoint.bin} ({@link io.suffice.downstream.generative.GenerativeCheckpoint}: model, frozen tower,
+ * optimizer state, loss window) after the last step and every {@code checkpoint-every} steps; {@code resume} continues
+ * from one, and at {@code steps} only evaluates, on this run's dataset (the shift-in-p evaluation).
  */
 public final class DenoiseTask implements DownstreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(DenoiseTask.class);
@@ -60,8 +66,9 @@ public final class DenoiseTask implements DownstreamTask {
         long textLength = probe.get(s.textField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
+        Resume resume = Resume.of(s.resume(), s.steps());
         try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
-                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                : FrozenEncoders.open(ctx, resume, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
                         s.textField(), "text", textLength, summary)) {
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, sigma, s.width(), s.depth(),
                     s.heads(), s.conditioning(), DType.FLOAT32);
@@ -78,12 +85,14 @@ public final class DenoiseTask implements DownstreamTask {
                     ctx.differentiator());
                  Executable predict = ctx.executor().compile(g, predictInputs,
                          Map.of("prediction", built.prediction()))) {
-                SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("denoise", s.steps(), s.logEvery(), List.of())
-                        .run(ctx, step, store, ctx.optimizer(),
-                                t -> feeds(data.sample(s.batch(), rng.split()), built, tower, true));
+                        .run(ctx, step, store, ctx.optimizer(), new SplittableRandom(ctx.seed() + 1),
+                                r -> feeds(data.sample(s.batch(), r), built, tower, true), resume,
+                                GenerativeCheckpoint.saving(ctx, s.checkpointEvery(), tower, summary));
                 summary.put("train_mse_last100", out.lossLast100());
-                summary.put("steps_per_s", out.stepsPerSecond());
+                if (out.stepsTaken() > 0) {
+                    summary.put("steps_per_s", out.stepsPerSecond());
+                }
                 evaluate(data, oracle.orElse(null), built, tower, predict, store,
                         new SplittableRandom(ctx.seed() + 2), summary);
             }

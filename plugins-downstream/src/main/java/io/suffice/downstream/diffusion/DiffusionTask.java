@@ -18,6 +18,8 @@ import io.suffice.downstream.denoise.ConditionalDenoiser;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.FrozenEncoders;
 import io.suffice.downstream.generative.FrozenTower;
+import io.suffice.downstream.generative.GenerativeCheckpoint;
+import io.suffice.downstream.generative.Resume;
 import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.generative.TrainStep;
 import io.suffice.downstream.generative.TrainingLoop;
@@ -47,6 +49,10 @@ import java.util.stream.Collectors;
  *     information) {@code log(S <pi_im(x_gen), pi_tx(x_tx)>)}, each beside the real paired images' value. A few
  *     samples go to {@code samples.txt}.</li>
  * </ul>
+ * <p>
+ * Writes {@code checkpoint.bin} ({@link io.suffice.downstream.generative.GenerativeCheckpoint}: model, frozen tower,
+ * optimizer state, loss window) after the last step and every {@code checkpoint-every} steps; {@code resume} continues
+ * from one, and at {@code steps} only evaluates, on this run's dataset (the shift-in-p evaluation).
  */
 public final class DiffusionTask implements DownstreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(DiffusionTask.class);
@@ -68,8 +74,9 @@ public final class DiffusionTask implements DownstreamTask {
         long textLength = probe.get(s.textField()).shape().dim(1);
         Map<String, Double> summary = new LinkedHashMap<>();
         Encoder encoder = s.conditioning() == Conditioning.NONE ? null : ctx.encoder();
+        Resume resume = Resume.of(s.resume(), s.steps());
         try (FrozenTower tower = s.conditioning() != Conditioning.FROZEN ? null
-                : FrozenEncoders.open(ctx, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
+                : FrozenEncoders.open(ctx, resume, s.checkpoint(), s.clipSteps(), s.clipBatch(), s.imageField(),
                         s.textField(), "text", textLength, summary)) {
             ConditionalDenoiser model = new ConditionalDenoiser(states, leaves, 1.0, s.width(), s.depth(), s.heads(),
                     s.conditioning(), DType.FLOAT32, true);
@@ -87,12 +94,14 @@ public final class DiffusionTask implements DownstreamTask {
                     ctx.differentiator());
                  Executable predict = ctx.executor().compile(g, predictInputs,
                          Map.of("prediction", built.prediction()))) {
-                SplittableRandom rng = new SplittableRandom(ctx.seed() + 1);
                 TrainingLoop.Outcome out = new TrainingLoop("diffusion", s.steps(), s.logEvery(), List.of())
-                        .run(ctx, step, store, ctx.optimizer(), t -> trainingFeeds(data, rng.split(), tower,
-                                built));
+                        .run(ctx, step, store, ctx.optimizer(), new SplittableRandom(ctx.seed() + 1),
+                                r -> trainingFeeds(data, r, tower, built), resume,
+                                GenerativeCheckpoint.saving(ctx, s.checkpointEvery(), tower, summary));
                 summary.put("train_loss_last100", out.lossLast100());
-                summary.put("steps_per_s", out.stepsPerSecond());
+                if (out.stepsTaken() > 0) {
+                    summary.put("steps_per_s", out.stepsPerSecond());
+                }
                 Denoising denoising = new Denoising(predict, store, built, tower);
                 if (oracle != null) {
                     evaluateDenoiser(data, oracle, denoising, new SplittableRandom(ctx.seed() + 2), summary);

@@ -39,25 +39,45 @@ public final class FrozenEncoders {
     private FrozenEncoders() {
     }
 
+    /** Summary key of the in-task CLIP pre-training's last-100 risk (NaN when the towers came from a file). */
+    public static final String CLIP_RISK = "clip_risk_last100";
+
     /**
-     * Opens the frozen {@code tower} ({@code image} or {@code text}) of the run's encoder: trained parameters from
-     * {@code checkpoint} when it is not empty, else from a CLIP pre-training of {@code clipSteps} steps; the
-     * pre-training's last-100 risk (NaN for a checkpoint) goes to {@code summary} as {@code clip_risk_last100}.
-     * The caller closes the tower.
+     * Opens the frozen {@code tower} ({@code image} or {@code text}) of the run's encoder. Its trained parameters come
+     * from {@code resume} when it is not null (a generative task's own checkpoint: the tower its model was trained
+     * with; {@code checkpoint} and the pre-training are then not used), else from the clip run's {@code checkpoint}
+     * when it is not empty, else from a CLIP pre-training of {@code clipSteps} steps inside the task. The
+     * pre-training's last-100 risk (NaN for a clip checkpoint; the stored value for a resume) goes to
+     * {@code summary} as {@code clip_risk_last100}. The caller closes the tower.
      */
-    public static FrozenTower open(RunContext ctx, String checkpoint, long clipSteps, int clipBatch,
+    public static FrozenTower open(RunContext ctx, Resume resume, String checkpoint, long clipSteps, int clipBatch,
                                    String imageField, String textField, String tower, long length,
                                    Map<String, Double> summary) throws IOException {
+        if (resume != null) {
+            if (!checkpoint.isEmpty()) {
+                LOG.info("frozen encoders: task.checkpoint {} not used; the {} tower comes from task.resume {}",
+                        checkpoint, tower, resume.file());
+            }
+            summary.put(CLIP_RISK, resume.checkpoint().figures().getOrDefault(CLIP_RISK, Double.NaN));
+            return new FrozenTower(ctx.encoder(), tower, length, resume.checkpoint().frozen(), resume.source(),
+                    ctx.executor());
+        }
         Pretrained pre = checkpoint.isEmpty()
                 ? train(ctx, clipSteps, clipBatch, imageField, textField)
                 : fromCheckpoint(Path.of(checkpoint));
-        summary.put("clip_risk_last100", pre.clipRiskLast100());
-        return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(), ctx.executor());
+        summary.put(CLIP_RISK, pre.clipRiskLast100());
+        return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(),
+                checkpoint.isEmpty() ? "the in-task CLIP pre-training" : "clip checkpoint " + checkpoint,
+                ctx.executor());
     }
 
     /** The parameters stored in a clip checkpoint ({@code param/<name>} entries). */
     public static Pretrained fromCheckpoint(Path file) throws IOException {
         ClipCheckpoint c = ClipCheckpoint.read(file);
+        if (GenerativeCheckpoint.isGenerative(c)) {
+            throw new IOException(file + " is a checkpoint of a generative task, not of a clip run: give it as "
+                    + "task.resume (task.checkpoint takes a clip run's checkpoint.bin with the trained towers)");
+        }
         Map<String, HostTensor> params = new LinkedHashMap<>();
         c.tensors().forEach((k, v) -> {
             if (k.startsWith("param/")) {

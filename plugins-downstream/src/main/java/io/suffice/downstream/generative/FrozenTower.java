@@ -38,6 +38,15 @@ public final class FrozenTower implements AutoCloseable {
      */
     public FrozenTower(Encoder encoder, String tower, long length, Map<String, HostTensor> parameters,
                        Executor executor) {
+        this(encoder, tower, length, parameters, "the trained parameters", executor);
+    }
+
+    /**
+     * @param source where {@code parameters} come from (a checkpoint's path), named when they do not fit the
+     *               configured encoder: {@code "<source> does not match the configured text tower: parameter ..."}
+     */
+    public FrozenTower(Encoder encoder, String tower, long length, Map<String, HostTensor> parameters,
+                       String source, Executor executor) {
         this.tower = tower;
         Graph g = new Graph(0);
         Value x = g.input(INPUT, DType.INT64, Shape.DYNAMIC, length);
@@ -47,14 +56,10 @@ public final class FrozenTower implements AutoCloseable {
         }
         this.embedding = (int) f.shape().dim(1);
         this.store = ParameterStore.of(g);
+        ParameterMatch.require(source, tower + " tower (encoder section)", store.asMap(), parameters, true);
         Map<String, HostTensor> mine = new LinkedHashMap<>();
         for (String n : store.names()) {
-            HostTensor t = parameters.get(n);
-            if (t == null) {
-                throw new IllegalArgumentException("no trained value for parameter '" + n + "' of the " + tower
-                        + " tower (is the checkpoint from the same encoder config?)");
-            }
-            mine.put(n, t);
+            mine.put(n, parameters.get(n));
         }
         store.load(mine);
         List<Value> inputs = new ArrayList<>(g.parameters());
@@ -64,6 +69,13 @@ public final class FrozenTower implements AutoCloseable {
 
     public String tower() {
         return tower;
+    }
+
+    /** Copies of the tower's parameter values by name (what a generative checkpoint stores as frozen). */
+    public Map<String, HostTensor> parameters() {
+        Map<String, HostTensor> m = new LinkedHashMap<>();
+        store.asMap().forEach((k, v) -> m.put(k, v.copy()));
+        return m;
     }
 
     /** Embedding size e. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,5 +41,32 @@ class VlmTaskTest {
         String captions = Files.readString(dir.resolve("captions.txt"));
         assertThat(captions).contains("image 3", "greedy", "sampled");
         assertThat(s.get("caption_root_agreement_sampled")).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void resumingAFinishedCheckpointOnlyEvaluatesAndReproducesTheEvaluation() throws Exception {
+        Map<String, Double> trained;
+        Map<String, Double> resumed;
+        Files.createDirectories(dir.resolve("train"));
+        Files.createDirectories(dir.resolve("eval"));
+        EngineRunContext first = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir.resolve("train"));
+        try (first) {
+            trained = new VlmTask(new VlmSettings(Conditioning.FROZEN, 30, 32, 16, 1, 1, 10, 300, 2, 20, 1.0, "", 30,
+                    16, "image", "text")).run(first).summary();
+        }
+        Path ckpt = dir.resolve("train").resolve("checkpoint.bin");
+        EngineRunContext again = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir.resolve("eval"));
+        try (again) {
+            resumed = new VlmTask(new VlmSettings(Conditioning.FROZEN, 30, 32, 16, 1, 1, 10, 300, 2, 20, 1.0, "", 30,
+                    16, "image", "text", 0, ckpt.toString())).run(again).summary();
+        }
+        assertThat(again.rows()).isEmpty();
+        for (String k : List.of("eval_ce", "eval_bayes_ce", "eval_bayes_ce_no_cond", "eval_first_token_ce",
+                "train_ce_last100", "train_first_token_ce_last100", "clip_risk_last100",
+                "caption_root_agreement_sampled")) {
+            assertThat(resumed.get(k)).as(k).isEqualTo(trained.get(k));
+        }
     }
 }

@@ -36,4 +36,31 @@ class DiffusionTaskTest {
         assertThat(s.get("generated_root_agreement")).isBetween(0.35, 1.0);
         assertThat(Files.readString(dir.resolve("samples.txt"))).contains("generated image root MAP");
     }
+
+    @Test
+    void resumingAFinishedCheckpointOnlyEvaluates() throws Exception {
+        Files.createDirectories(dir.resolve("train"));
+        Files.createDirectories(dir.resolve("eval"));
+        Map<String, Double> trained;
+        Map<String, Double> resumed;
+        EngineRunContext first = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir.resolve("train"));
+        try (first) {
+            trained = new DiffusionTask(new DiffusionSettings(Conditioning.JOINT, 20, 32, 16, 1, 1, 10,
+                    new NoiseSchedule(10, 0.05, 5), 1.0, 200, 20, "", 1, 32, "image", "text", "image_noisy"))
+                    .run(first).summary();
+        }
+        EngineRunContext again = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir.resolve("eval"));
+        try (again) {
+            resumed = new DiffusionTask(new DiffusionSettings(Conditioning.JOINT, 20, 32, 16, 1, 1, 10,
+                    new NoiseSchedule(10, 0.05, 5), 1.0, 200, 20, "", 1, 32, "image", "text", "image_noisy", 0,
+                    dir.resolve("train").resolve("checkpoint.bin").toString())).run(again).summary();
+        }
+        assertThat(again.rows()).isEmpty();
+        for (String k : new String[]{"eval_mse_at_data_sigma", "eval_bayes_mse", "train_loss_last100",
+                "generated_root_agreement", "generated_pmi"}) {
+            assertThat(resumed.get(k)).as(k).isEqualTo(trained.get(k));
+        }
+    }
 }

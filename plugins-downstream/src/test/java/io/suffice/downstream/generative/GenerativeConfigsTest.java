@@ -30,7 +30,8 @@ class GenerativeConfigsTest {
 
     @SuppressWarnings("unchecked")
     @ParameterizedTest
-    @ValueSource(strings = {"denoise-jghm", "denoise-jghm-paper", "vlm-jghm", "vlm-jghm-paper", "diffusion-jghm"})
+    @ValueSource(strings = {"denoise-jghm", "denoise-jghm-paper", "vlm-jghm", "vlm-jghm-paper", "diffusion-jghm",
+            "denoise-jghm-shift", "vlm-jghm-shift"})
     void configNamesDeclaredParametersAndCreatesItsComponents(String name) throws Exception {
         Map<String, Object> root = new ObjectMapper(new YAMLFactory())
                 .readValue(Files.readString(Path.of("..", "experiments", name + ".yaml")), Map.class);
@@ -42,16 +43,57 @@ class GenerativeConfigsTest {
         for (Object c : (List<Object>) sweep.getOrDefault("task.conditioning", List.of())) {
             assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of("conditioning", c)))).isNotNull();
         }
-        assertThat(sweep.keySet()).allMatch(k -> k.equals("task.conditioning"));
+        assertThat(sweep.keySet()).allMatch(k -> List.of("task.conditioning", "dataset.p", "dataset.bp-p").contains(k));
         Map<String, Object> data = (Map<String, Object>) root.get("dataset");
         DatasetProvider dp = find(DatasetProvider.class, (String) data.get("name"));
         assertThat(dp.create(resolve(PluginKind.DATASET, dp, data, Map.of())).oracle()).isPresent();
+        for (String k : List.of("p", "bp-p")) {
+            for (Object v : (List<Object>) sweep.getOrDefault("dataset." + k, List.of())) {
+                assertThat(dp.create(resolve(PluginKind.DATASET, dp, data, Map.of(k, v))).oracle()).isPresent();
+            }
+        }
         Map<String, Object> enc = (Map<String, Object>) root.get("encoder");
         EncoderProvider ep = find(EncoderProvider.class, (String) enc.get("name"));
         assertThat(ep.create(resolve(PluginKind.ENCODER, ep, enc, Map.of()))).isNotNull();
         Map<String, Object> opt = (Map<String, Object>) root.get("optimizer");
         OptimizerProvider op = find(OptimizerProvider.class, (String) opt.get("name"));
         assertThat(op.create(resolve(PluginKind.OPTIMIZER, op, opt, Map.of()))).isNotNull();
+    }
+
+    /**
+     * A shift config resumes the training config's checkpoint, so its sections must build the same model: equal
+     * encoder and optimizer sections, the same task section up to resume and the caption settings, the same dataset
+     * up to bp-p; it sweeps dataset.p x dataset.bp-p with task.steps equal to the training run's (evaluation only).
+     */
+    @SuppressWarnings("unchecked")
+    @ParameterizedTest
+    @ValueSource(strings = {"denoise-jghm", "vlm-jghm"})
+    void aShiftConfigDescribesTheModelOfItsTrainingConfig(String training) throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Map<String, Object> train = yaml.readValue(Files.readString(Path.of("..", "experiments", training + ".yaml")),
+                Map.class);
+        String text = Files.readString(Path.of("..", "experiments", training + "-shift.yaml"));
+        Map<String, Object> shift = yaml.readValue(text, Map.class);
+        assertThat(text).contains("./suffice run experiments/" + training + "-shift.yaml --set task.resume=");
+        assertThat(shift.get("encoder")).isEqualTo(train.get("encoder"));
+        assertThat(shift.get("optimizer")).isEqualTo(train.get("optimizer"));
+        assertThat(((Map<String, Object>) shift.get("run")).get("seed"))
+                .isEqualTo(((Map<String, Object>) train.get("run")).get("seed"));
+        Map<String, Object> data = new HashMap<>((Map<String, Object>) shift.get("dataset"));
+        assertThat(data.remove("bp-p")).isEqualTo(-1);
+        assertThat(data).isEqualTo(train.get("dataset"));
+        Map<String, Object> task = new HashMap<>((Map<String, Object>) shift.get("task"));
+        Map<String, Object> trainTask = new HashMap<>((Map<String, Object>) train.get("task"));
+        assertThat(task.remove("resume")).isEqualTo("");
+        for (String k : List.of("captions", "caption-eval")) {
+            task.remove(k);
+            trainTask.remove(k);
+        }
+        assertThat(task).isEqualTo(trainTask);
+        Map<String, Object> sweep = (Map<String, Object>) shift.get("sweep");
+        assertThat(sweep).containsOnlyKeys("dataset.p", "dataset.bp-p");
+        assertThat((List<Object>) sweep.get("dataset.p")).containsExactly(0.1, 0.15, 0.2, 0.25, 0.3);
+        assertThat((List<Object>) sweep.get("dataset.bp-p")).containsExactly(-1, 0.2);
     }
 
     private static <P extends PluginProvider<?>> P find(Class<P> service, String name) {

@@ -32,7 +32,9 @@ import java.util.Map;
 
 /**
  * PNG figures of metrics, drawn with JFreeChart: for a run, each {@code metrics.csv} column against step; for a sweep,
- * the same with one curve per arm overlaid, plus each summary figure against the first swept key when it is numeric.
+ * the same with one curve per arm overlaid, plus each summary figure against the first swept key when it is numeric
+ * ({@code summary-<figure>.png}, one curve per combination of the other swept keys), and each summary figure that has
+ * reference figures (see {@link #references}) drawn with them in one chart ({@code compare-<figure>.png}).
  * An axis is logarithmic when its values are positive and span more than two decades (risk against steps, say), as
  * in the papers' figures.
  */
@@ -43,6 +45,13 @@ public final class MetricPlots {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
             new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
             new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+    /** Words that mark a summary figure as a reference value (an oracle's, or one without conditioning). */
+    static final List<String> REFERENCE_WORDS = List.of("bayes", "no_cond");
+
+    /** Line styles of the groups of a {@link #comparison}: solid, dashed, dotted, dash-dotted. */
+    private static final BasicStroke[] DASHES = {new BasicStroke(2f),
+            dashed(new float[]{8f, 5f}), dashed(new float[]{2f, 4f}), dashed(new float[]{10f, 4f, 2f, 4f})};
 
     private MetricPlots() {
     }
@@ -71,25 +80,158 @@ public final class MetricPlots {
             return;
         }
         String key = axes.get(0).key();
-        Map<String, List<double[]>> figures = new LinkedHashMap<>();
-        for (ArmOutcome arm : outcome.arms()) {
-            if (!(arm.values().get(key) instanceof Number x)) {
-                return;
-            }
-            arm.summary().forEach((f, v) -> {
-                if (Double.isFinite(v)) {
-                    figures.computeIfAbsent(f, k -> new ArrayList<>()).add(new double[]{x.doubleValue(), v});
-                }
-            });
+        Map<String, Map<String, List<double[]>>> byGroup = summaryPoints(outcome, axes);
+        if (byGroup.isEmpty()) {
+            return;
         }
-        figures.forEach((f, points) -> {
-            XYSeries s = new XYSeries(f, true, true);
-            points.forEach(p -> s.add(p[0], p[1]));
-            XYSeriesCollection data = new XYSeriesCollection(s);
+        byGroup.forEach((f, groups) -> {
+            XYSeriesCollection data = new XYSeriesCollection();
+            groups.forEach((group, points) -> data.addSeries(points(group.isEmpty() ? f : group, points)));
             JFreeChart chart = chart(f + " against " + key, key, f, data);
             ((XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).setDefaultShapesVisible(true);
             save(chart, outcome.folder().resolve("summary-" + safe(f) + ".png"));
         });
+        references(byGroup.keySet()).forEach((f, refs) -> {
+            List<String> family = new ArrayList<>(List.of(f));
+            family.addAll(refs);
+            save(comparison(family, byGroup, key), outcome.folder().resolve("compare-" + safe(f) + ".png"));
+        });
+    }
+
+    /**
+     * Summary figures against the first swept key, split by the values of the other swept keys: figure -> group
+     * label ({@code "k2=v2, k3=v3"}, empty for a one-key sweep) -> {x, value} points. Empty when the first key is not
+     * numeric in every arm; non-finite values and failed arms are left out.
+     */
+    static Map<String, Map<String, List<double[]>>> summaryPoints(RunOutcome outcome, List<SweepAxis> axes) {
+        String key = axes.get(0).key();
+        Map<String, Map<String, List<double[]>>> out = new LinkedHashMap<>();
+        for (ArmOutcome arm : outcome.arms()) {
+            if (!(arm.values().get(key) instanceof Number x)) {
+                return Map.of();
+            }
+            List<String> rest = new ArrayList<>();
+            for (SweepAxis a : axes.subList(1, axes.size())) {
+                rest.add(a.key() + "=" + arm.values().get(a.key()));
+            }
+            String group = String.join(", ", rest);
+            arm.summary().forEach((f, v) -> {
+                if (Double.isFinite(v)) {
+                    out.computeIfAbsent(f, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(group, k -> new ArrayList<>()).add(new double[]{x.doubleValue(), v});
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * The reference figures of each summary figure that has some, by this project's naming convention: a figure
+     * with the words {@link #REFERENCE_WORDS} ({@code bayes}, {@code no_cond}) added is a reference value of the same
+     * quantity, e.g. {@code eval_bayes_mse} and {@code eval_bayes_mse_no_cond} of {@code eval_mse} (but not
+     * {@code eval_excess_mse}). In the order of {@code figures}.
+     */
+    static Map<String, List<String>> references(java.util.Collection<String> figures) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String f : figures) {
+            if (!stripReferenceWords(f).equals(f)) {
+                continue;
+            }
+            List<String> refs = figures.stream().filter(g -> !g.equals(f) && stripReferenceWords(g).equals(f))
+                    .toList();
+            if (!refs.isEmpty()) {
+                out.put(f, refs);
+            }
+        }
+        return out;
+    }
+
+    private static String stripReferenceWords(String figure) {
+        String s = "_" + figure + "_";
+        for (String w : REFERENCE_WORDS) {
+            s = s.replace("_" + w + "_", "_");
+        }
+        return s.length() <= 2 ? "" : s.substring(1, s.length() - 1);
+    }
+
+    /**
+     * A figure and its references against the first swept key in one chart: one colour per figure, one line style
+     * per group of the other swept keys (solid, dashed, dotted, ...), so a two-key sweep such as
+     * {@code dataset.p x dataset.bp-p} reads as "model, oracle and no-conditioning value against p, per oracle". A
+     * figure with the same points in every group (the model's, when only the oracle changes) is drawn once, solid,
+     * labelled {@code "<figure> (every <other keys>)"}.
+     */
+    static JFreeChart comparison(List<String> family, Map<String, Map<String, List<double[]>>> byGroup,
+                                 String key) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        List<Color> colors = new ArrayList<>();
+        List<BasicStroke> strokes = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        family.forEach(f -> byGroup.get(f).keySet().forEach(g -> {
+            if (!groups.contains(g)) {
+                groups.add(g);
+            }
+        }));
+        for (int i = 0; i < family.size(); i++) {
+            String f = family.get(i);
+            Map<String, List<double[]>> mine = byGroup.get(f);
+            if (mine.size() > 1 && sameInEveryGroup(mine)) {
+                // e.g. a model's figure in a sweep over which oracle judges it: one curve, not several on top
+                data.addSeries(points(f + " (every " + otherKeys(mine.keySet().iterator().next()) + ")",
+                        mine.values().iterator().next()));
+                colors.add(PALETTE[i % PALETTE.length]);
+                strokes.add(DASHES[0]);
+                continue;
+            }
+            for (var e : mine.entrySet()) {
+                data.addSeries(points(e.getKey().isEmpty() ? f : f + " (" + e.getKey() + ")", e.getValue()));
+                colors.add(PALETTE[i % PALETTE.length]);
+                strokes.add(DASHES[groups.indexOf(e.getKey()) % DASHES.length]);
+            }
+        }
+        JFreeChart chart = chart(String.join(", ", family) + " against " + key, key, family.get(0), data);
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+        r.setDefaultShapesVisible(true);
+        for (int i = 0; i < colors.size(); i++) {
+            r.setSeriesPaint(i, colors.get(i));
+            r.setSeriesStroke(i, strokes.get(i));
+        }
+        return chart;
+    }
+
+    /** Whether every group holds the same points (same x and value, in order). */
+    private static boolean sameInEveryGroup(Map<String, List<double[]>> groups) {
+        List<double[]> first = groups.values().iterator().next();
+        for (List<double[]> g : groups.values()) {
+            if (g.size() != first.size()) {
+                return false;
+            }
+            for (int i = 0; i < g.size(); i++) {
+                if (!java.util.Arrays.equals(g.get(i), first.get(i))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The keys of a group label {@code "k2=v2, k3=v3"}: {@code "k2, k3"}. */
+    private static String otherKeys(String group) {
+        List<String> keys = new ArrayList<>();
+        for (String part : group.split(", ")) {
+            keys.add(part.contains("=") ? part.substring(0, part.indexOf('=')) : part);
+        }
+        return String.join(", ", keys);
+    }
+
+    private static BasicStroke dashed(float[] pattern) {
+        return new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, pattern, 0f);
+    }
+
+    private static XYSeries points(String label, List<double[]> points) {
+        XYSeries s = new XYSeries(label, true, true);
+        points.forEach(p -> s.add(p[0], p[1]));
+        return s;
     }
 
     /**
