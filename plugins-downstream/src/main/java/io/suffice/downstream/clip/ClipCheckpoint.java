@@ -29,7 +29,7 @@ import java.util.Map;
 public record ClipCheckpoint(long step, Map<String, HostTensor> tensors) {
     private static final String MAGIC = "suffice-clip-checkpoint-1";
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         try {
             AtomicFiles.write(file, stream -> writeTo(new DataOutputStream(stream)));
         } catch (java.io.UncheckedIOException e) {

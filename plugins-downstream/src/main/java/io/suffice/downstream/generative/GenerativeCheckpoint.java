@@ -5,7 +5,6 @@ import io.suffice.api.optim.Optimizer;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.clip.ClipCheckpoint;
-import io.suffice.downstream.clip.ClipCheckpointFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ public record GenerativeCheckpoint(long step, Map<String, HostTensor> model, Map
         optim.forEach((k, v) -> t.put(OPTIM + k, v));
         windows.forEach((k, v) -> t.put(WINDOW + k, HostTensor.of(v, v.length)));
         figures.forEach((k, v) -> t.put(FIGURE + k, HostTensor.of(new double[]{v}, 1)));
-        ClipCheckpointFiles.write(new ClipCheckpoint(step, t), file);
+        new ClipCheckpoint(step, t).write(file);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.suffice.downstream.generative;
 
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.clip.ClipCheckpoint;
-import io.suffice.downstream.clip.ClipCheckpointFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,8 +62,8 @@ class GenerativeCheckpointTest {
     @Test
     void aClipRunsCheckpointIsRefusedAsResumeAndViceVersa() throws IOException {
         Path clip = dir.resolve("clip.bin");
-        ClipCheckpointFiles.write(new ClipCheckpoint(5, Map.of("param/text.w", HostTensor.of(new float[]{1}, 1),
-                "task/last_losses", HostTensor.of(new double[]{1}, 1))), clip);
+        new ClipCheckpoint(5, Map.of("param/text.w", HostTensor.of(new float[]{1}, 1),
+                "task/last_losses", HostTensor.of(new double[]{1}, 1))).write(clip);
         assertThatThrownBy(() -> Resume.of(clip.toString(), 5)).isInstanceOf(IOException.class)
                 .hasMessageContaining(clip.toString()).hasMessageContaining("not a checkpoint of a generative task")
                 .hasMessageContaining("task.checkpoint");
