@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClipExperimentConfigsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"clip-jghm", "clip-jghm-paper", "clip-jghm-shift"})
+    @ValueSource(strings = {"clip-jghm", "clip-jghm-paper", "clip-jghm-shift", "clip-jghm-depth"})
     void configResolvesAndEveryArmCreatesItsComponents(String name) throws Exception {
         PluginRegistry registry = new PluginDiscovery(getClass().getClassLoader()).discover(Path.of("no-plugins"));
         ConfigResolver resolver = new ConfigResolver(registry);
