@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
@@ -74,14 +75,29 @@ class PluginDropInIT {
     }
 
     @Test
-    void theDemoRunsOnTheEmbeddedDefault() throws Exception {
+    void theDemoRunsBothEmbeddedDefaults() throws Exception {
         Cli.Result demo = Cli.run(cwd, "demo", "--set", "task.steps=30");
         assertThat(demo.status()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("demo large-stepsize:", "demo clip:");
+        List<Path> folders;
         try (var runs = Files.list(cwd.resolve("runs"))) {
-            Path folder = runs.findFirst().orElseThrow();
-            assertThat(folder.getFileName().toString()).startsWith("demo-");
-            assertThat(Files.readAllLines(folder.resolve("sweep.csv"))).hasSize(1 + 5);
-            assertThat(folder.resolve("plot-risk.png")).isNotEmptyFile();
+            folders = runs.sorted().toList();
         }
+        assertThat(folders).hasSize(2);
+        Path sweep = folders.stream().filter(f -> !f.getFileName().toString().startsWith("demo-clip-")).findFirst()
+                .orElseThrow();
+        assertThat(Files.readAllLines(sweep.resolve("sweep.csv"))).hasSize(1 + 5);
+        assertThat(sweep.resolve("plot-risk.png")).isNotEmptyFile();
+        Path clip = folders.stream().filter(f -> f.getFileName().toString().startsWith("demo-clip-")).findFirst()
+                .orElseThrow();
+        assertThat(Files.readString(clip.resolve("summary.json"))).contains("bayes_clip_risk", "zsc_ce_m128");
+        assertThat(clip.resolve("zero-shot-ce.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void anUnknownDemoIsNamedWithTheChoices() throws Exception {
+        Cli.Result demo = Cli.run(cwd, "demo", "clipp");
+        assertThat(demo.status()).isEqualTo(2);
+        assertThat(demo.err()).contains("unknown demo 'clipp'", "large-stepsize", "clip");
     }
 }
