@@ -2,10 +2,12 @@ package io.suffice.downstream.caption;
 
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
+import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.Conditioning;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Plugin {@code vlm}: see {@link VlmTask}. */
@@ -24,7 +26,7 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(
+        List<ParameterSpec> specs = new ArrayList<>(List.of(
                 ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP image embedding; joint: the run's "
                         + "encoder trained end-to-end on the raw image; none: no image", Conditioning.labels()),
                 ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
@@ -36,20 +38,12 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("eval-samples", 2000, "fresh pairs of the final evaluation"),
                 ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt"),
                 ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
-                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)"),
-                ParameterSpec.ofString("checkpoint", "", "a clip run's checkpoint.bin with the frozen towers (same "
-                        + "encoder config); empty: CLIP pre-training of clip-steps inside this task. Not this task's "
-                        + "own checkpoint, which resume takes"),
-                ParameterSpec.ofInt("checkpoint-every", 0, "also write this task's checkpoint.bin (model, frozen "
-                        + "tower, optimizer state, loss window) every this many steps; it is always written, "
-                        + "atomically, after the last step (0: only then)"),
-                ParameterSpec.ofString("resume", "", "a checkpoint.bin written by this task (same task and encoder "
-                        + "sections) to continue from; with task.steps equal to its step nothing is trained and only "
-                        + "the evaluation runs, on this run's dataset (empty: train afresh)"),
-                ParameterSpec.ofInt("clip-steps", 1000, "CLIP pre-training steps when no checkpoint is given"),
-                ParameterSpec.ofInt("clip-batch", 32, "K=4 candidate groups per CLIP pre-training step"),
+                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)")));
+        specs.addAll(TowerParameters.specs());
+        specs.addAll(List.of(
                 ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
-                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"));
+                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens")));
+        return List.copyOf(specs);
     }
 
     @Override
