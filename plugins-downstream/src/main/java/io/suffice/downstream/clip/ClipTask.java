@@ -172,7 +172,9 @@ public final class ClipTask implements DownstreamTask {
             sum += ring[i];
         }
         summary.put("train_risk_last100", sum / n);
-        summary.put("steps_per_s", total / ((System.nanoTime() - t0) / 1e9));
+        if (total > 0) {   // an evaluation-only resume trains nothing, so it has no rate to report
+            summary.put("steps_per_s", total / ((System.nanoTime() - t0) / 1e9));
+        }
     }
 
     /** The values a divergence report names: the loss, and the guide penalty term of the guided variant. */

@@ -250,5 +250,17 @@ class ClipTaskTest {
                 straight.rows.stream().mapToDouble(m -> m.get("loss_mean")).average().orElseThrow(),
                 org.assertj.core.api.Assertions.within(1e-6));
         assertThat(dir.resolve(ClipTask.CHECKPOINT)).exists();
+
+        // a checkpoint at the last step only evaluates: no training rows, no rate, the same evaluation
+        Path done = dir.resolve("done.bin");
+        Files.move(dir.resolve(ClipTask.CHECKPOINT), done);
+        ConstantCtx evalOnly = new ConstantCtx();
+        TaskResult e;
+        try (evalOnly.executor) {
+            e = new ClipTask(st.apply(40L, done.toString())).run(evalOnly);
+        }
+        assertThat(evalOnly.rows).isEmpty();
+        assertThat(e.summary()).doesNotContainKey("steps_per_s");
+        assertThat(e.summary().get("eval_clip_risk")).isEqualTo(r.summary().get("eval_clip_risk"));
     }
 }
