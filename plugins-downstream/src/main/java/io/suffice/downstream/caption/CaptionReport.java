@@ -2,6 +2,7 @@ package io.suffice.downstream.caption;
 
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.Modality;
+import io.suffice.downstream.generative.RootMap;
 import io.suffice.api.tensor.HostTensor;
 
 import java.util.Arrays;
@@ -35,13 +36,13 @@ final class CaptionReport {
         int[] sampledMap = null;
         int[] greedyMap = null;
         if (oracle != null) {
-            imageMap = argmax(oracle.rootPosterior(Modality.IMAGE, image));
-            textMap = argmax(oracle.rootPosterior(Modality.TEXT, text));
-            sampledMap = argmax(oracle.rootPosterior(Modality.TEXT, tokens(sampled)));
-            greedyMap = argmax(oracle.rootPosterior(Modality.TEXT, tokens(greedy)));
-            summary.put("caption_root_agreement_sampled", agreement(imageMap, sampledMap));
-            summary.put("caption_root_agreement_greedy", agreement(imageMap, greedyMap));
-            summary.put("caption_root_agreement_true_text", agreement(imageMap, textMap));
+            imageMap = RootMap.of(oracle.rootPosterior(Modality.IMAGE, image));
+            textMap = RootMap.of(oracle.rootPosterior(Modality.TEXT, text));
+            sampledMap = RootMap.of(oracle.rootPosterior(Modality.TEXT, tokens(sampled)));
+            greedyMap = RootMap.of(oracle.rootPosterior(Modality.TEXT, tokens(greedy)));
+            summary.put("caption_root_agreement_sampled", RootMap.agreement(imageMap, sampledMap));
+            summary.put("caption_root_agreement_greedy", RootMap.agreement(imageMap, greedyMap));
+            summary.put("caption_root_agreement_true_text", RootMap.agreement(imageMap, textMap));
         }
         long[] truth = new long[text.size()];
         text.longs().get(0, truth);
@@ -69,26 +70,6 @@ final class CaptionReport {
             }
         }
         return HostTensor.of(v, t.length, t[0].length);
-    }
-
-    private static int[] argmax(double[][] p) {
-        int[] a = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            for (int k = 1; k < p[i].length; k++) {
-                if (p[i][k] > p[i][a[i]]) {
-                    a[i] = k;
-                }
-            }
-        }
-        return a;
-    }
-
-    private static double agreement(int[] a, int[] b) {
-        int same = 0;
-        for (int i = 0; i < a.length; i++) {
-            same += a[i] == b[i] ? 1 : 0;
-        }
-        return same / (double) a.length;
     }
 
     private static String mapNote(int[] map, int i) {

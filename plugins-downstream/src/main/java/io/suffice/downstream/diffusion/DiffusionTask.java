@@ -9,6 +9,7 @@ import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.Modality;
+import io.suffice.downstream.generative.RootMap;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
@@ -229,11 +230,11 @@ public final class DiffusionTask implements DownstreamTask {
                 + s.eta() + ", " + s.schedule().levels() + " levels)\n");
         if (oracle != null) {
             HostTensor real = Tensors.asLongs(b.get(s.imageField()));
-            int[] textMap = argmax(oracle.rootPosterior(Modality.TEXT, text));
-            int[] genMap = argmax(oracle.rootPosterior(Modality.IMAGE, generated));
-            int[] realMap = argmax(oracle.rootPosterior(Modality.IMAGE, real));
-            summary.put("generated_root_agreement", agreement(textMap, genMap));
-            summary.put("real_root_agreement", agreement(textMap, realMap));
+            int[] textMap = RootMap.of(oracle.rootPosterior(Modality.TEXT, text));
+            int[] genMap = RootMap.of(oracle.rootPosterior(Modality.IMAGE, generated));
+            int[] realMap = RootMap.of(oracle.rootPosterior(Modality.IMAGE, real));
+            summary.put("generated_root_agreement", RootMap.agreement(textMap, genMap));
+            summary.put("real_root_agreement", RootMap.agreement(textMap, realMap));
             summary.put("generated_pmi", meanDiagonal(oracle.optimalScores(generated, text)));
             summary.put("real_pmi", meanDiagonal(oracle.optimalScores(real, text)));
             for (int i = 0; i < Math.min(8, n); i++) {
@@ -253,26 +254,6 @@ public final class DiffusionTask implements DownstreamTask {
             s += m[i][i];
         }
         return s / m.length;
-    }
-
-    private static int[] argmax(double[][] p) {
-        int[] a = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            for (int k = 1; k < p[i].length; k++) {
-                if (p[i][k] > p[i][a[i]]) {
-                    a[i] = k;
-                }
-            }
-        }
-        return a;
-    }
-
-    private static double agreement(int[] a, int[] b) {
-        int same = 0;
-        for (int i = 0; i < a.length; i++) {
-            same += a[i] == b[i] ? 1 : 0;
-        }
-        return same / (double) a.length;
     }
 
     static double squaredError(double[][] a, double[][] b) {
