@@ -1,5 +1,6 @@
 package io.suffice.downstream;
 
+import io.suffice.api.train.TrainingDivergedException;
 import io.suffice.api.data.Batch;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.optim.StepInfo;

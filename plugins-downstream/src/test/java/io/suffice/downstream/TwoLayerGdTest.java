@@ -1,5 +1,6 @@
 package io.suffice.downstream;
 
+import io.suffice.api.train.TrainingDivergedException;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.optim.StepInfo;
 import io.suffice.api.plugin.ParameterSpec;

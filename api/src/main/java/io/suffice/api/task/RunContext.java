@@ -54,6 +54,16 @@ public interface RunContext {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no autodiff");
     }
 
+    /**
+     * The training core: every task that trains hands it a {@link io.suffice.api.train.TrainingPlan} instead of
+     * writing its own loop, and gets checkpoints, resume, signals, export and progress with it.
+     *
+     * @throws UnsupportedOperationException where the context has no engine
+     */
+    default io.suffice.api.train.Trainer trainer() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no training core");
+    }
+
     /** Where the task draws its figures: PNG files in the run folder (nothing in contexts without a renderer). */
     default Figures figures() {
         return Figures.NONE;

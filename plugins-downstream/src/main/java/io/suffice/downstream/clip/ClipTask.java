@@ -12,7 +12,7 @@ import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.downstream.TrainingDivergedException;
+import io.suffice.api.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

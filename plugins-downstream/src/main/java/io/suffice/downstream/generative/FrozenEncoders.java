@@ -8,7 +8,7 @@ import io.suffice.api.optim.StepInfo;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.downstream.TrainingDivergedException;
+import io.suffice.api.train.TrainingDivergedException;
 import io.suffice.downstream.clip.ClipCheckpoint;
 import io.suffice.downstream.clip.ClipModel;
 import io.suffice.downstream.clip.ContrastiveObjective;

@@ -6,7 +6,7 @@ import io.suffice.api.optim.StepInfo;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.downstream.TrainingDivergedException;
+import io.suffice.api.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

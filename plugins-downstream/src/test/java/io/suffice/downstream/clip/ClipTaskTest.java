@@ -17,7 +17,7 @@ import io.suffice.data.jghm.JghmDataset;
 import io.suffice.data.jghm.JghmSpec;
 import io.suffice.data.jghm.Pairing;
 import io.suffice.data.jghm.TransitionMatrixGenerator;
-import io.suffice.downstream.TrainingDivergedException;
+import io.suffice.api.train.TrainingDivergedException;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import io.suffice.optimizers.AdamWProvider;
 import io.suffice.runtime.engine.Autodiff;

@@ -1,4 +1,4 @@
-package io.suffice.downstream;
+package io.suffice.api.train;
 
 import java.util.Map;
 
@@ -23,7 +23,7 @@ public final class TrainingDivergedException extends IllegalStateException {
     }
 
     /** Throws if any of {@code values} is not finite. */
-    static void requireFinite(long step, Map<String, Double> values, Map<String, Double> lastFinite) {
+    public static void requireFinite(long step, Map<String, Double> values, Map<String, Double> lastFinite) {
         for (double v : values.values()) {
             if (!Double.isFinite(v)) {
                 throw new TrainingDivergedException(step, values, lastFinite);
