@@ -25,6 +25,16 @@ public interface Trainer {
      */
     TrainingResult fit(TrainingPlan plan);
 
+    /**
+     * The trained parameters stored in another run's checkpoint (e.g. a clip run's towers that a generative task
+     * uses frozen), by parameter name.
+     *
+     * @param source a run folder (its {@code checkpoint.safetensors}) or a checkpoint file
+     * @throws IllegalArgumentException one line naming the file and what is wrong with it (missing, empty,
+     *                                  truncated, not a suffice checkpoint)
+     */
+    java.util.Map<String, io.suffice.api.tensor.HostTensor> parameters(java.nio.file.Path source);
+
     /** The checkpoint this run resumes from ({@code run.resume}), if any, read before the task builds its plan. */
     Optional<ResumePoint> resumePoint();
 }
