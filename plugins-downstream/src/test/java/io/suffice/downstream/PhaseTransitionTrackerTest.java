@@ -4,6 +4,12 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The tracker's definitions, each checked at its edge: the phase transition is the last step whose risk is strictly
+ * greater than the previous one; steps-to-target is the first step with risk at most (not below) the target; an
+ * increase is ignored only when both risks are below {@link PhaseTransitionTracker#RESOLUTION_FLOOR}, which, since
+ * the new risk is the larger, is decided by the new risk alone.
+ */
 class PhaseTransitionTrackerTest {
 
     @Test
@@ -37,5 +43,72 @@ class PhaseTransitionTrackerTest {
         t.observe(0, 1e-260, 0.1);
         t.observe(1, 2e-260, 0.1);
         assertThat(t.riskIncreases()).isZero();
+    }
+
+    @Test
+    void aRiskExactlyAtTheTargetReachesIt() {
+        // "first step with risk at most the target": equality counts
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0.25);
+        t.observe(0, 0.7, 0);
+        t.observe(1, 0.25, 0);
+        t.observe(2, 0.2, 0);
+        assertThat(t.stepsToTarget()).isEqualTo(1);
+    }
+
+    @Test
+    void reachingTheTargetIsRecordedOnceAtTheFirstStep() {
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0.5);
+        t.observe(0, 0.4, 0);     // already at the target at step 0
+        t.observe(1, 0.9, 0);
+        t.observe(2, 0.3, 0);
+        assertThat(t.stepsToTarget()).isZero();
+    }
+
+    @Test
+    void anEqualRiskIsNotAnIncrease() {
+        // "the risk increased" is strict: a plateau neither moves the transition nor counts
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0);
+        t.observe(0, 0.5, -1);
+        t.observe(1, 0.6, -0.5);
+        t.observe(2, 0.6, 0.25);
+        t.observe(3, 0.4, 0.5);
+        assertThat(t.phaseTransitionStep()).isEqualTo(1);
+        assertThat(t.riskIncreases()).isEqualTo(1);
+        assertThat(t.marginAtTransition()).isEqualTo(-0.5);
+    }
+
+    @Test
+    void anIncreaseFromBelowTheFloorToAboveItCounts() {
+        // only increases with both risks below the floor are rounding; the previous risk being below it is not
+        // enough (the floor test is on the new, larger risk)
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0);
+        t.observe(0, 0.5, 0.1);
+        t.observe(1, 1e-300, 0.2);
+        t.observe(2, 1e-100, 0.3);
+        t.observe(3, 1e-120, 0.4);
+        assertThat(t.riskIncreases()).isEqualTo(1);
+        assertThat(t.phaseTransitionStep()).isEqualTo(2);
+        assertThat(t.marginAtTransition()).isEqualTo(0.3);
+    }
+
+    @Test
+    void anIncreaseToExactlyTheFloorCounts() {
+        // below the floor means strictly below it
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0);
+        t.observe(0, 1e-260, 0.1);
+        t.observe(1, PhaseTransitionTracker.RESOLUTION_FLOOR, 0.2);
+        assertThat(t.riskIncreases()).isEqualTo(1);
+        assertThat(t.phaseTransitionStep()).isEqualTo(1);
+    }
+
+    @Test
+    void theFirstStepIsNeverAnIncreaseAndSetsTheStartingMargin() {
+        PhaseTransitionTracker t = new PhaseTransitionTracker(0);
+        t.observe(0, 5.0, -0.7);
+        assertThat(t.riskIncreases()).isZero();
+        assertThat(t.phaseTransitionStep()).isZero();
+        assertThat(t.marginAtTransition()).isEqualTo(-0.7);
+        assertThat(t.maxRisk()).isEqualTo(5.0);
+        assertThat(t.stepsToTarget()).isEqualTo(-1);
     }
 }
