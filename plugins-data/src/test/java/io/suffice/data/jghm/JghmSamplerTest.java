@@ -143,20 +143,4 @@ class JghmSamplerTest {
         assertThatThrownBy(() -> sampler.candidates(10, 1, new SplittableRandom(1)))
                 .hasMessageContaining("K >= 2");
     }
-
-    @Test
-    void printThroughput() {
-        sampler.paired(20_000, new SplittableRandom(0));
-        int n = 100_000;
-        long t0 = System.nanoTime();
-        sampler.paired(n, new SplittableRandom(1));
-        double sec = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("JGHM sampler: %d pairs (2 x 81 tokens + 81 noisy leaves) in %.3f s = %.0f pairs/s on %d"
-                + " threads%n", n, sec, n / sec, ForkJoinPool.getCommonPoolParallelism() + 1);
-        long t1 = System.nanoTime();
-        new JghmBayesOracle(model).estimateRisks(5_000, 4, 1);
-        double sec2 = (System.nanoTime() - t1) / 1e9;
-        System.out.printf("JGHM oracle: all Bayes risks for 5000 K=4 groups in %.3f s = %.0f groups/s%n", sec2,
-                5000 / sec2);
-    }
 }
