@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 class FashionMnistSubsetTest {
     @TempDir
@@ -94,9 +93,8 @@ class FashionMnistSubsetTest {
     @Test
     void realFilesWhenInstalled() {
         Path real = Path.of(FashionMnistSubset.DEFAULT_DIRECTORY);
-        assumeThat(Files.isRegularFile(real.resolve("t10k-images-idx3-ubyte.gz"))
-                || Files.isRegularFile(real.resolve("t10k-images-idx3-ubyte")))
-                .as("Debian package dataset-fashion-mnist installed").isTrue();
+        CiRequirement.require(Files.isRegularFile(real.resolve("t10k-images-idx3-ubyte.gz"))
+                || Files.isRegularFile(real.resolve("t10k-images-idx3-ubyte")), "Debian package dataset-fashion-mnist");
         FashionMnistSubset ds = new FashionMnistSubset(real, FashionMnistSubset.Split.TEST, 0, 2, 200,
                 Preprocessing.MAX_NORM, 0);
         assertThat(ds.size()).isEqualTo(200);
