@@ -21,9 +21,14 @@ class OptimizerPluginsTest {
         for (OptimizerProvider p : byName.values()) {
             assertThat(p.parameters()).extracting(ParameterSpec::name)
                     .contains("stepsize", "schedule", "warmup-steps", "final-factor", "clip-norm").doesNotHaveDuplicates();
-            assertThat(p.create(TestConfigs.of(p, Map.of()))).isNotNull();
+            // every plugin describes itself (suffice plugins prints it) and names its rule's symbols
+            assertThat(p.description()).as(p.name()).isNotBlank();
         }
-        assertThat(byName.get("nesterov").create(TestConfigs.of(byName.get("nesterov"), Map.of())))
-                .isInstanceOf(Momentum.class);
+        Map<String, Class<?>> rule = Map.of("gd", GradientDescent.class, "sgd", GradientDescent.class,
+                "momentum", Momentum.class, "nesterov", Momentum.class, "adam", Adam.class, "adamw", Adam.class,
+                "adaptive-gd", AdaptiveGradientDescent.class, "normalized-gd", NormalizedGradientDescent.class);
+        for (OptimizerProvider p : byName.values()) {
+            assertThat(p.create(TestConfigs.of(p, Map.of()))).as(p.name()).isInstanceOf(rule.get(p.name()));
+        }
     }
 }
