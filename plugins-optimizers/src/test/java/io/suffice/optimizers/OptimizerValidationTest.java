@@ -25,7 +25,9 @@ class OptimizerValidationTest {
         assertThatThrownBy(() -> new GradientDescent(0)).hasMessageContaining("stepsize");
         assertThatCode(() -> new GradientDescent(Double.MIN_VALUE)).doesNotThrowAnyException();
         GradientDescentProvider p = new GradientDescentProvider();
-        assertThatThrownBy(() -> p.create(TestConfigs.of(p, Map.of("stepsize", 0.0)))).hasMessageContaining("stepsize");
+        // a config error names the plugin's key, before the rule's own check sees the value
+        assertThatThrownBy(() -> p.create(TestConfigs.of(p, Map.of("stepsize", 0.0))))
+                .hasMessageContaining("optimizer 'gd' parameter stepsize");
     }
 
     @Test
@@ -36,7 +38,7 @@ class OptimizerValidationTest {
         MomentumProvider p = new MomentumProvider();
         assertThatCode(() -> p.create(TestConfigs.of(p, Map.of("momentum", 0.0)))).doesNotThrowAnyException();
         PluginConfig one = TestConfigs.of(p, Map.of("momentum", 1.0));
-        assertThatThrownBy(() -> p.create(one)).hasMessageContaining("momentum");
+        assertThatThrownBy(() -> p.create(one)).hasMessageContaining("parameter momentum");
     }
 
     @Test
@@ -53,9 +55,9 @@ class OptimizerValidationTest {
         assertThatCode(() -> p.create(TestConfigs.of(p, Map.of("beta1", 0.0, "beta2", 0.0, "weight-decay", 0.0))))
                 .doesNotThrowAnyException();
         PluginConfig beta = TestConfigs.of(p, Map.of("beta2", 1.0));
-        assertThatThrownBy(() -> p.create(beta)).hasMessageContaining("beta2");
+        assertThatThrownBy(() -> p.create(beta)).hasMessageContaining("parameter beta2");
         PluginConfig eps = TestConfigs.of(p, Map.of("epsilon", 0.0));
-        assertThatThrownBy(() -> p.create(eps)).hasMessageContaining("epsilon");
+        assertThatThrownBy(() -> p.create(eps)).hasMessageContaining("parameter epsilon");
         PluginConfig decay = TestConfigs.of(p, Map.of("weight-decay", -0.1));
         assertThatThrownBy(() -> p.create(decay)).hasMessageContaining("weight-decay");
     }
