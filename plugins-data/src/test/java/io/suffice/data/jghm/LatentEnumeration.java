@@ -109,24 +109,25 @@ final class LatentEnumeration {
     double[][] leafMarginals(double[][] lambda, double[] rootFactor) {
         double[][] out = new double[leaves][s];
         double[] factors = new double[leaves];
+        double[] before = new double[leaves + 1];
+        double[] after = new double[leaves + 1];
         double[] z = {0};
         forEach((v, w) -> {
-            double all = rootFactor[v[0]] * w;
             for (int j = 0; j < leaves; j++) {
                 factors[j] = leafFactor(v, j, lambda[j]);
             }
-            double joint = all;
+            // products of the other leaves' factors, from the left and from the right
+            before[0] = rootFactor[v[0]] * w;
             for (int j = 0; j < leaves; j++) {
-                joint *= factors[j];
+                before[j + 1] = before[j] * factors[j];
             }
-            z[0] += joint;
+            after[leaves] = 1;
+            for (int j = leaves - 1; j >= 0; j--) {
+                after[j] = after[j + 1] * factors[j];
+            }
+            z[0] += before[leaves];
             for (int j = 0; j < leaves; j++) {
-                double others = all;
-                for (int k = 0; k < leaves; k++) {
-                    if (k != j) {
-                        others *= factors[k];
-                    }
-                }
+                double others = before[j] * after[j + 1];
                 int u = leafOffset + j;
                 for (int b = 0; b < s; b++) {
                     out[j][b] += others * tree.transition(depth - 1, (u - 1) % m, v[(u - 1) / m], b) * lambda[j][b];
@@ -163,7 +164,22 @@ final class LatentEnumeration {
      * {@code l >= 1}, as {@code P(u = b, leaves below u) / P(u = b)} with a uniform root.
      */
     double[] subtreeBelief(int l, int t, int[] x) {
-        int u = ancestor(t, l);
+        return nodeBelief(ancestor(t, l), l, x);
+    }
+
+    /** {@link #subtreeBelief} of node {@code u} at height {@code l}, cached for the last evidence seen. */
+    double[] nodeBelief(int u, int l, int[] x) {
+        if (!java.util.Arrays.equals(x, cachedEvidence)) {
+            cache.clear();
+            cachedEvidence = x.clone();
+        }
+        return cache.computeIfAbsent(u, k -> computeNodeBelief(u, l, x)).clone();
+    }
+
+    private final java.util.Map<Integer, double[]> cache = new java.util.HashMap<>();
+    private int[] cachedEvidence;
+
+    private double[] computeNodeBelief(int u, int l, int[] x) {
         double[][] observed = hard(x);
         double[][] free = hard(new int[leaves]);
         for (double[] row : free) {
