@@ -113,7 +113,13 @@ class PersistenceTest {
              OnnxTensor x = OnnxTensor.createTensor(env, batch.get("x").floats(), new long[]{4, 2});
              OrtSession.Result r = s.run(Map.of("x", x))) {
             float[] got = ((OnnxTensor) r.get("f").orElseThrow()).getFloatBuffer().array();
-            assertThat(got).containsExactly(expected);
+            // the same function, but a different ONNX Runtime graph (weights as initializers get folded and fused
+            // differently than weights fed as inputs): equal up to float32 rounding, 4 ulps, not bit for bit
+            assertThat(got).hasSameSizeAs(expected);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).as("f[%d]", i).isCloseTo(expected[i],
+                        org.assertj.core.data.Offset.offset(4 * Math.ulp(Math.abs(expected[i]))));
+            }
             assertThat(s.getInputNames()).containsExactly("x");
         }
         python("import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True);"
