@@ -66,6 +66,21 @@ class OnnxLoweringTest {
     }
 
     @Test
+    void anElidedExpandTakesItsOwnLeavesWithIt() {
+        // the Expand was sized by a constant that nothing else reads: once the Expand is gone, so is the constant
+        Graph g = new Graph(0);
+        Value x = g.input("x", DType.FLOAT64, 3, 4);
+        Value like = g.constant(HostTensor.zeros(DType.FLOAT64, Shape.of(3, 4)));
+        Value y = g.mul(g.expandLike(g.reduceSum(x, true, 1), like), x);
+        OnnxMl.ModelProto m = OnnxLowering.lower("m", List.of(x), Map.of("y", y), Map.of());
+        assertThat(OnnxLowering.opTypes(m)).doesNotContain("Expand", "Shape");
+        java.util.Set<String> read = new java.util.HashSet<>();
+        m.getGraph().getNodeList().forEach(n -> read.addAll(n.getInputList()));
+        assertThat(m.getGraph().getInitializerList()).extracting(OnnxMl.TensorProto::getName)
+                .allMatch(read::contains).doesNotContain(like.name());
+    }
+
+    @Test
     void symbolicExpandsAreElidedToo() {
         Graph g = new Graph(0);
         Value x = g.input("x", DType.FLOAT64, Shape.of(Shape.DYNAMIC, 4));
