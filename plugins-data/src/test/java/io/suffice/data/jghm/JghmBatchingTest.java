@@ -1,0 +1,116 @@
+package io.suffice.data.jghm;
+
+import io.suffice.api.oracle.Modality;
+import io.suffice.api.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Batching is invisible: row i of every batched BP or oracle answer equals the answer for example i computed alone,
+ * for batches of several rows and for one larger than the 256-example parallel chunk; the contrastive loss of group
+ * g uses rows g*K .. g*K+K-1 only.
+ */
+class JghmBatchingTest {
+    private static final JghmModel MODEL =
+            TransitionMatrixGenerator.generate(new JghmSpec(3, 2, 2, 2, 3, 0.3, 0.25, 0.9, 41));
+
+    private static long[] tokens(SplittableRandom r, int n, int leaves) {
+        long[] t = new long[n * leaves];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = r.nextInt(3);
+        }
+        return t;
+    }
+
+    private static HostTensor row(long[] flat, int i, int leaves) {
+        return HostTensor.of(Arrays.copyOfRange(flat, i * leaves, (i + 1) * leaves), 1, leaves);
+    }
+
+    @Test
+    void logRootLikelihoodsOfALargeBatchEqualSinglePasses() {
+        BeliefPropagation bp = new BeliefPropagation(MODEL.text());
+        int leaves = MODEL.text().leaves();
+        int n = 300;
+        long[] flat = tokens(new SplittableRandom(1), n, leaves);
+        int[] x = new int[flat.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (int) flat[i];
+        }
+        double[][] batched = bp.logRootLikelihoods(x, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(batched[i]).as("row %d", i).containsExactly(bp.upward(x, i * leaves).logH()[0]);
+        }
+        assertThatThrownBy(() -> bp.logRootLikelihoods(new int[2 * leaves - 1], 2))
+                .hasMessageContaining("2 examples need " + 2 * leaves + " tokens");
+    }
+
+    @Test
+    void oracleRowsEqualSingleExampleAnswers() {
+        JghmBayesOracle oracle = new JghmBayesOracle(MODEL);
+        SplittableRandom r = new SplittableRandom(2);
+        int li = MODEL.image().leaves();
+        int lt = MODEL.text().leaves();
+        int n = 3;
+        long[] im = tokens(r, n, li);
+        long[] tx = tokens(r, n, lt);
+        double[] z = new double[n * li];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = im[i] + r.nextGaussian();
+        }
+        HostTensor imT = HostTensor.of(im, n, li);
+        HostTensor txT = HostTensor.of(tx, n, lt);
+        double[][] mean = oracle.denoiserMean(HostTensor.of(z, n, li), txT);
+        double[][][] next = oracle.nextTokenPosterior(txT, imT);
+        double[][] root = oracle.rootPosterior(Modality.TEXT, txT);
+        double[][] zsc = oracle.zeroShotPosterior(imT);
+        for (int i = 0; i < n; i++) {
+            HostTensor zi = HostTensor.of(Arrays.copyOfRange(z, i * li, (i + 1) * li), 1, li);
+            assertThat(mean[i]).as("denoiser row %d", i).containsExactly(oracle.denoiserMean(zi, row(tx, i, lt))[0]);
+            double[][] single = oracle.nextTokenPosterior(row(tx, i, lt), row(im, i, li))[0];
+            for (int t = 0; t < lt; t++) {
+                assertThat(next[i][t]).as("next token row %d token %d", i, t).containsExactly(single[t]);
+            }
+            assertThat(root[i]).containsExactly(oracle.rootPosterior(Modality.TEXT, row(tx, i, lt))[0]);
+            assertThat(zsc[i]).containsExactly(oracle.zeroShotPosterior(row(im, i, li))[0]);
+        }
+        // the rows differ, or the equalities above prove nothing
+        assertThat(mean[1]).isNotEqualTo(mean[0]);
+        assertThat(next[1][lt - 1]).isNotEqualTo(next[0][lt - 1]);
+    }
+
+    @Test
+    void contrastiveLossOfEachGroupUsesItsOwnRows() {
+        JghmBayesOracle oracle = new JghmBayesOracle(MODEL);
+        SplittableRandom r = new SplittableRandom(3);
+        int li = MODEL.image().leaves();
+        int lt = MODEL.text().leaves();
+        int groups = 3;
+        int k = 2;
+        long[] im = tokens(r, groups * k, li);
+        long[] tx = tokens(r, groups * k, lt);
+        double[] all = oracle.contrastiveLosses(HostTensor.of(im, groups, k, li), HostTensor.of(tx, groups, k, lt));
+        assertThat(all).hasSize(groups);
+        for (int g = 0; g < groups; g++) {
+            long[] gi = Arrays.copyOfRange(im, g * k * li, (g + 1) * k * li);
+            long[] gt = Arrays.copyOfRange(tx, g * k * lt, (g + 1) * k * lt);
+            double alone = oracle.contrastiveLosses(HostTensor.of(gi, 1, k, li), HostTensor.of(gt, 1, k, lt))[0];
+            assertThat(all[g]).as("group %d", g).isEqualTo(alone);
+        }
+        assertThat(all[1]).isNotEqualTo(all[0]);
+    }
+
+    @Test
+    void outOfRangeTokensAreNamedWithTheValidRange() {
+        JghmBayesOracle oracle = new JghmBayesOracle(MODEL);
+        int lt = MODEL.text().leaves();
+        long[] bad = new long[lt];
+        bad[2] = 3;
+        assertThatThrownBy(() -> oracle.rootPosterior(Modality.TEXT, HostTensor.of(bad, 1, lt)))
+                .hasMessageContaining("flat index 2 = 3 is outside 0..2");
+    }
+}
