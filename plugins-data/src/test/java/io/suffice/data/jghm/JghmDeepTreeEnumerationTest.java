@@ -146,6 +146,33 @@ class JghmDeepTreeEnumerationTest {
 
     @ParameterizedTest
     @MethodSource("models")
+    void hardEvidenceMarginalsArePointMassesWhereObserved(JghmModel model) {
+        // an observed leaf's posterior is the point mass on its value; an unobserved one's is the enumerated marginal
+        SplittableRandom r = new SplittableRandom(36);
+        for (Modality mod : Modality.values()) {
+            TreeModel tree = model.tree(mod);
+            int s = tree.states();
+            LatentEnumeration en = new LatentEnumeration(tree);
+            BeliefPropagation bp = new BeliefPropagation(tree);
+            int[] x = randomTokens(r, tree.leaves(), s);
+            x[tree.leaves() - 1] = BeliefPropagation.UNOBSERVED;
+            double[][] got = bp.leafMarginals(bp.upward(x, 0), null);
+            double[][] exact = en.leafMarginals(en.hard(x), ones(s));
+            for (int j = 0; j < tree.leaves(); j++) {
+                for (int b = 0; b < s; b++) {
+                    double want = x[j] < 0 ? exact[j][b] : (b == x[j] ? 1 : 0);
+                    assertThat(got[j][b]).as("%s leaf %d state %d", mod, j, b).isCloseTo(want, within(TOL));
+                }
+            }
+            int[] bad = x.clone();
+            bad[0] = s;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> bp.upward(bad, 0))
+                    .hasMessageContaining("token 0 = " + s + " is outside 0.." + (s - 1));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
     void nextTokenPosteriorMatchesEnumeration(JghmModel model) {
         TreeModel tree = model.text();
         int s = tree.states();
