@@ -366,7 +366,9 @@ public final class GradientRegistry {
         Value scale = n.input(1);
         Value bias = n.inputs().size() > 2 ? n.input(2) : null;
         Value dy = gys.get(0);
-        long[] axes = Autodiff.range((int) n.attrLong("axis", -1), x.rank());
+        // ONNX's axis may be negative (its default is -1); the builder normalises it, a generic or imported node may not
+        int axis = (int) n.attrLong("axis", -1);
+        long[] axes = Autodiff.range(axis < 0 ? axis + x.rank() : axis, x.rank());
         double eps = n.attrDouble("epsilon", 1e-5);
         // Recompute the normalised input from primitives; ONNX Runtime's optional Mean/InvStdDev outputs are not
         // used because the forward node may have been lowered without them.

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The contract of {@link Autodiff#gradients} at its edges: a value the loss does not depend on has a zero gradient of
  * its own shape (symbolic shapes included); a rule returning a gradient of the wrong static shape is reported with
  * the op; rules that cannot differentiate a case say so instead of returning something wrong; and the optional
- * inputs of Gemm (no C) and Slice (negative axes) are handled.
+ * inputs of Gemm (no C), Slice (negative axes), Clip (no bounds) and LayerNormalization (no bias) are handled.
  */
 class AutodiffEdgesTest {
 
@@ -74,6 +74,21 @@ class AutodiffEdgesTest {
         check(List.of(p("x", 4, 5)), (g, v) -> g.slice(v.get(0), new long[]{1}, new long[]{4}, new long[]{-1}, null));
         check(List.of(p("x", 3, 4, 5)), (g, v) -> g.slice(v.get(0), new long[]{-2, 1}, new long[]{100, 3},
                 new long[]{-2, 0}, null));
+    }
+
+    @Test
+    void optionalInputsOfImportedNodesAreOptionalForTheirRules() {
+        // ONNX Clip's min and max and LayerNormalization's bias are optional inputs: nodes without them (as an
+        // imported model may have) differentiate like the builder's nodes with those inputs absent
+        check(List.of(p("x", 3, 4)), (g, v) -> g.op("Clip", "", List.of(v.get(0)), Map.of(), v.get(0).dtype(),
+                v.get(0).shape()));
+        check(List.of(p("x", 3, 4)), (g, v) -> g.op("Clip", "", List.of(v.get(0), g.scalar(-0.3, DType.FLOAT64)),
+                Map.of(), v.get(0).dtype(), v.get(0).shape()));
+        check(List.of(p("x", 3, 4), p("s", 4)), (g, v) -> g.op("LayerNormalization", "", List.of(v.get(0), v.get(1)),
+                Map.of("axis", -1L, "epsilon", 1e-5), v.get(0).dtype(), v.get(0).shape()));
+        // ONNX's default axis (-1) when the attribute is absent
+        check(List.of(p("x", 2, 3, 4), p("s", 4), p("b", 4)), (g, v) -> g.op("LayerNormalization", "",
+                List.of(v.get(0), v.get(1), v.get(2)), Map.of("epsilon", 1e-5), v.get(0).dtype(), v.get(0).shape()));
     }
 
     @Test
