@@ -156,6 +156,39 @@ class JghmRangesTest {
     }
 
     @Test
+    void inheritanceSentinelsAreOnlyTheNegativeAndZeroValues() {
+        // text-p = 0 and bp-p = 0 are flip probabilities, not "inherit": the model and the oracle's belief use 0
+        JghmDatasetProvider p = new JghmDatasetProvider();
+        JghmDataset ds = (JghmDataset) p.create(config(Map.of("states", 2L, "depth", 1L, "p", 0.3, "text-p", 0.0,
+                "image-p", 0.0, "bp-p", 0.0)));
+        assertThat(ds.model().p(Modality.TEXT)).isZero();
+        assertThat(ds.model().p(Modality.IMAGE)).isZero();
+        JghmBayesOracle oracle = (JghmBayesOracle) ds.oracle().orElseThrow();
+        assertThat(oracle.belief().p(Modality.TEXT)).isZero();
+        JghmDataset inherit = (JghmDataset) p.create(config(Map.of("states", 2L, "depth", 1L, "p", 0.3)));
+        assertThat(inherit.model().p(Modality.TEXT)).isEqualTo(0.3);
+        assertThat(((JghmBayesOracle) inherit.oracle().orElseThrow()).belief()).isSameAs(inherit.model());
+        // one candidate needs no pairing; groups of two or more need paired rows
+        assertThatCode(() -> p.create(config(Map.of("states", 2L, "depth", 1L, "pairing", "unpaired",
+                "candidates", 1L)))).doesNotThrowAnyException();
+        JghmModel m = inherit.model();
+        assertThatCode(() -> new JghmDataset(m, m, Pairing.UNPAIRED, 1)).doesNotThrowAnyException();
+        assertThatCode(() -> new JghmDataset(m, m, Pairing.PAIRED, 2)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new JghmDataset(m, m, Pairing.UNPAIRED, 2)).hasMessageContaining("pairing=paired");
+        assertThatThrownBy(() -> new JghmDataset(m, m, Pairing.PAIRED, 0)).hasMessageContaining("candidates");
+    }
+
+    @Test
+    void samplerAndRiskEstimatesAtTheirSmallestSizes() {
+        JghmModel m = TransitionMatrixGenerator.generate(new JghmSpec(2, 1, 2, 1, 2, 0.2, 0.2, 1, 3));
+        JghmSampler sampler = new JghmSampler(m);
+        assertThat(sampler.paired(0, new java.util.SplittableRandom(1)).n()).isZero();
+        assertThat(sampler.candidates(3, 2, new java.util.SplittableRandom(1)).n()).isEqualTo(6);
+        assertThat(new JghmBayesOracle(m).estimateRisks(1, 2, 1).samples()).isEqualTo(1);
+        assertThatThrownBy(() -> new JghmBayesOracle(m).estimateRisks(0, 2, 1)).hasMessageContaining("at least one");
+    }
+
+    @Test
     void logSpaceHelpersAtTheirEdges() {
         double inf = Double.NEGATIVE_INFINITY;
         assertThat(LogMath.logSumExp(new double[]{inf, inf})).isEqualTo(inf);
