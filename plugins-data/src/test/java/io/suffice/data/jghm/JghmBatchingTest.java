@@ -105,6 +105,34 @@ class JghmBatchingTest {
     }
 
     @Test
+    void datasetBatchesHoldTheSamplersDraws() {
+        // the dataset is a view of the sampler: same generator state, same tokens, roots, labels and noisy leaves
+        JghmDataset ds = new JghmDataset(MODEL, MODEL, Pairing.PAIRED, 1);
+        io.suffice.api.data.Batch b = ds.sample(5, new SplittableRandom(9));
+        JghmSamples d = new JghmSampler(MODEL).paired(5, new SplittableRandom(9));
+        assertThat(b.get("image").toDoubleArray()).containsExactly(Arrays.stream(d.image()).asDoubleStream().toArray());
+        assertThat(b.get("text").toDoubleArray()).containsExactly(Arrays.stream(d.text()).asDoubleStream().toArray());
+        assertThat(b.get("root").toDoubleArray())
+                .containsExactly(Arrays.stream(d.imageRoot()).asDoubleStream().toArray());
+        assertThat(b.get("text_root").toDoubleArray())
+                .containsExactly(Arrays.stream(d.textRoot()).asDoubleStream().toArray());
+        int lt = MODEL.text().leaves();
+        for (int i = 0; i < 5; i++) {
+            assertThat(b.get("label").toDoubleArray()[i]).isEqualTo(d.text()[i * lt]);
+        }
+        double[] noisy = b.get("image_noisy").toDoubleArray();
+        for (int i = 0; i < noisy.length; i++) {
+            assertThat(noisy[i]).isEqualTo(d.noisyImage()[i]);
+        }
+        // grouped: [n, K, leaves] rows in the sampler's order
+        JghmDataset grouped = new JghmDataset(MODEL, MODEL, Pairing.PAIRED, 3);
+        io.suffice.api.data.Batch g = grouped.sample(2, new SplittableRandom(9));
+        JghmSamples dg = new JghmSampler(MODEL).candidates(2, 3, new SplittableRandom(9));
+        assertThat(g.get("text").shape().dims()).containsExactly(2, 3, lt);
+        assertThat(g.get("text").toDoubleArray()).containsExactly(Arrays.stream(dg.text()).asDoubleStream().toArray());
+    }
+
+    @Test
     void outOfRangeTokensAreNamedWithTheValidRange() {
         JghmBayesOracle oracle = new JghmBayesOracle(MODEL);
         int lt = MODEL.text().leaves();
