@@ -86,6 +86,8 @@ class AutodiffEdgesTest {
                 Map.of(), v.get(0).dtype(), v.get(0).shape()));
         check(List.of(p("x", 3, 4), p("s", 4)), (g, v) -> g.op("LayerNormalization", "", List.of(v.get(0), v.get(1)),
                 Map.of("axis", -1L, "epsilon", 1e-5), v.get(0).dtype(), v.get(0).shape()));
+        // axis 0: normalised over the whole tensor
+        check(List.of(p("x", 2, 3), p("s", 2, 3)), (g, v) -> g.layerNormalization(v.get(0), v.get(1), null, 0, 1e-5));
         // ONNX's default axis (-1) when the attribute is absent
         check(List.of(p("x", 2, 3, 4), p("s", 4), p("b", 4)), (g, v) -> g.op("LayerNormalization", "",
                 List.of(v.get(0), v.get(1), v.get(2)), Map.of("epsilon", 1e-5), v.get(0).dtype(), v.get(0).shape()));
