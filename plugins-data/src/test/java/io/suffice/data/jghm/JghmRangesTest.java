@@ -163,8 +163,11 @@ class JghmRangesTest {
                 "image-p", 0.0, "bp-p", 0.0)));
         assertThat(ds.model().p(Modality.TEXT)).isZero();
         assertThat(ds.model().p(Modality.IMAGE)).isZero();
-        JghmBayesOracle oracle = (JghmBayesOracle) ds.oracle().orElseThrow();
+        JghmDataset believesZero = (JghmDataset) p.create(config(Map.of("states", 2L, "depth", 1L, "p", 0.3,
+                "bp-p", 0.0)));
+        JghmBayesOracle oracle = (JghmBayesOracle) believesZero.oracle().orElseThrow();
         assertThat(oracle.belief().p(Modality.TEXT)).isZero();
+        assertThat(oracle.truth().p(Modality.TEXT)).isEqualTo(0.3);
         JghmDataset inherit = (JghmDataset) p.create(config(Map.of("states", 2L, "depth", 1L, "p", 0.3)));
         assertThat(inherit.model().p(Modality.TEXT)).isEqualTo(0.3);
         assertThat(((JghmBayesOracle) inherit.oracle().orElseThrow()).belief()).isSameAs(inherit.model());
