@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.within;
  *       unexpanded input is elided, together with the Shape node that sized it; it is kept when it is a requested
  *       output, when a consumer does not broadcast, or when broadcasting the unexpanded input would change a
  *       consumer's shape; eliding never changes a value;</li>
- *   <li>symbolic dims are named: an input's leading one is the shared batch {@code N}, its later ones are its own
+ *   <li>symbolic dims are named: an input's leading one is the shared batch ({@link OnnxLowering#BATCH_DIM}), its later ones are its own
  *       ({@code <input>_d<i>}), and a computed output's are distinct per output;</li>
  *   <li>attributes keep their ONNX types (INT, FLOAT, STRING, INTS, FLOATS, TENSOR).</li>
  * </ul>
@@ -121,8 +121,8 @@ class OnnxLoweringTest {
         assertThat(in.getDim(1).getDimParam()).isEqualTo("x_d1");
         assertThat(in.getDim(2).getDimValue()).isEqualTo(4);
         OnnxMl.TensorShapeProto out = m.getGraph().getOutput(0).getType().getTensorType().getShape();
-        assertThat(out.getDim(0).getDimParam()).isEqualTo("N_y_0");
-        assertThat(out.getDim(1).getDimParam()).isEqualTo("N_y_1");
+        assertThat(out.getDim(0).getDimParam()).isEqualTo(OnnxLowering.BATCH_DIM + "_y_0");
+        assertThat(out.getDim(1).getDimParam()).isEqualTo(OnnxLowering.BATCH_DIM + "_y_1");
         assertThat(out.getDim(2).getDimValue()).isEqualTo(4);
         assertThat(m.getGraph().getOutput(0).getType().getTensorType().getElemType())
                 .isEqualTo(OnnxMl.TensorProto.DataType.FLOAT_VALUE);
