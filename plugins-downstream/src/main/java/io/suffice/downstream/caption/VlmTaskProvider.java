@@ -2,10 +2,11 @@ package io.suffice.downstream.caption;
 
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeParameters;
+import io.suffice.downstream.generative.GenerativeSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt"),
                 ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
                 ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)")));
-        specs.addAll(TowerParameters.specs());
+        specs.addAll(GenerativeParameters.towerSpecs());
         specs.addAll(List.of(
                 ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
                 ParameterSpec.ofString("text-field", "text", "batch field of the text tokens")));
@@ -48,31 +49,16 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getLong("checkpoint-every") < 0) {
-            throw c.invalid("checkpoint-every", "must be >= 0");
-        }
+        GenerativeSettings model = GenerativeParameters.settings(c);
         for (String k : List.of("captions", "caption-eval")) {
             if (c.getLong(k) < 0) {
                 throw c.invalid(k, "must be >= 0");
             }
         }
-        if (c.getInt("width") % c.getInt("heads") != 0) {
-            throw c.invalid("heads", "must divide width " + c.getInt("width"));
-        }
         if (!(c.getDouble("temperature") > 0)) {
             throw c.invalid("temperature", "must be > 0");
         }
-        return new VlmTask(new VlmSettings(Conditioning.parse(c.getString("conditioning")), c.getLong("steps"),
-                c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"), c.getLong("log-every"),
-                c.getInt("eval-samples"), c.getInt("captions"), c.getInt("caption-eval"), c.getDouble("temperature"),
-                c.getString("checkpoint"), c.getLong("clip-steps"), c.getInt("clip-batch"), c.getString("image-field"),
-                c.getString("text-field"), c.getLong("checkpoint-every"),
-                c.getString("resume")));
+        return new VlmTask(new VlmSettings(model, c.getInt("captions"), c.getInt("caption-eval"),
+                c.getDouble("temperature")));
     }
 }

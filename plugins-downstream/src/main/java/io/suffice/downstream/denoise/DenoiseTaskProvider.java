@@ -2,10 +2,10 @@ package io.suffice.downstream.denoise;
 
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeParameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class DenoiseTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("heads", 1, "attention heads (authors: 1)"),
                 ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
                 ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the final evaluation")));
-        specs.addAll(TowerParameters.specs());
+        specs.addAll(GenerativeParameters.towerSpecs());
         specs.addAll(List.of(
                 ParameterSpec.ofString("image-field", "image", "batch field of the clean image tokens"),
                 ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
@@ -45,23 +45,6 @@ public final class DenoiseTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getLong("checkpoint-every") < 0) {
-            throw c.invalid("checkpoint-every", "must be >= 0");
-        }
-        if (c.getInt("width") % c.getInt("heads") != 0) {
-            throw c.invalid("heads", "must divide width " + c.getInt("width"));
-        }
-        return new DenoiseTask(new DenoiseSettings(Conditioning.parse(c.getString("conditioning")),
-                c.getLong("steps"), c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"),
-                c.getLong("log-every"), c.getInt("eval-samples"), c.getString("checkpoint"), c.getLong("clip-steps"),
-                c.getInt("clip-batch"), c.getString("image-field"), c.getString("text-field"),
-                c.getString("noisy-field"), c.getLong("checkpoint-every"),
-                c.getString("resume")));
+        return new DenoiseTask(new DenoiseSettings(GenerativeParameters.settings(c), c.getString("noisy-field")));
     }
 }

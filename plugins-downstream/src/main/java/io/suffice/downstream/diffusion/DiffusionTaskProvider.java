@@ -2,10 +2,11 @@ package io.suffice.downstream.diffusion;
 
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeParameters;
+import io.suffice.downstream.generative.GenerativeSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the denoising evaluation at the data's "
                         + "sigma"),
                 ParameterSpec.ofInt("generate", 200, "images generated for fresh texts (0: skip)")));
-        specs.addAll(TowerParameters.specs());
+        specs.addAll(GenerativeParameters.towerSpecs());
         specs.addAll(List.of(
                 ParameterSpec.ofString("image-field", "image", "batch field of the clean image tokens"),
                 ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
@@ -51,15 +52,7 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getLong("checkpoint-every") < 0) {
-            throw c.invalid("checkpoint-every", "must be >= 0");
-        }
+        GenerativeSettings model = GenerativeParameters.settings(c);
         if (c.getLong("generate") < 0) {
             throw c.invalid("generate", "must be >= 0");
         }
@@ -73,11 +66,7 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
         if (!(eta >= 0 && eta <= 1)) {
             throw c.invalid("eta", "must be in [0, 1]");
         }
-        return new DiffusionTask(new DiffusionSettings(Conditioning.parse(c.getString("conditioning")),
-                c.getLong("steps"), c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"),
-                c.getLong("log-every"), schedule, eta, c.getInt("eval-samples"), c.getInt("generate"),
-                c.getString("checkpoint"), c.getLong("clip-steps"), c.getInt("clip-batch"), c.getString("image-field"),
-                c.getString("text-field"), c.getString("noisy-field"), c.getLong("checkpoint-every"),
-                c.getString("resume")));
+        return new DiffusionTask(new DiffusionSettings(model, schedule, eta, c.getInt("generate"),
+                c.getString("noisy-field")));
     }
 }

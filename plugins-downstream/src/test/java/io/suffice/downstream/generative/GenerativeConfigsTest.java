@@ -33,9 +33,11 @@ class GenerativeConfigsTest {
     @ValueSource(strings = {"denoise-jghm", "denoise-jghm-paper", "vlm-jghm", "vlm-jghm-paper", "diffusion-jghm",
             "denoise-jghm-shift", "vlm-jghm-shift"})
     void configNamesDeclaredParametersAndCreatesItsComponents(String name) throws Exception {
-        Map<String, Object> root = new ObjectMapper(new YAMLFactory())
-                .readValue(Files.readString(Path.of("..", "experiments", name + ".yaml")), Map.class);
+        String text = Files.readString(Path.of("..", "experiments", name + ".yaml"));
+        Map<String, Object> root = new ObjectMapper(new YAMLFactory()).readValue(text, Map.class);
         assertThat(((Map<String, Object>) root.get("run")).get("name")).isEqualTo(name);
+        // the task's own checkpoints and resume are the training core's run.* keys; clip runs are named by folder
+        assertThat(text).doesNotContain("task.resume", "task.checkpoint-every", "checkpoint.bin");
         Map<String, Object> task = (Map<String, Object>) root.get("task");
         DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, (String) task.get("name"));
         assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of()))).isNotNull();
@@ -61,9 +63,10 @@ class GenerativeConfigsTest {
     }
 
     /**
-     * A shift config resumes the training config's checkpoint, so its sections must build the same model: equal
-     * encoder and optimizer sections, the same task section up to resume and the caption settings, the same dataset
-     * up to bp-p; it sweeps dataset.p x dataset.bp-p with task.steps equal to the training run's (evaluation only).
+     * A shift config resumes the training run's checkpoint ({@code run.resume}), so its sections must build the same
+     * model: equal encoder and optimizer sections, the same task section up to the caption settings, the same
+     * dataset up to bp-p; it sweeps dataset.p x dataset.bp-p with task.steps equal to the training run's (evaluation
+     * only).
      */
     @SuppressWarnings("unchecked")
     @ParameterizedTest
@@ -74,17 +77,18 @@ class GenerativeConfigsTest {
                 Map.class);
         String text = Files.readString(Path.of("..", "experiments", training + "-shift.yaml"));
         Map<String, Object> shift = yaml.readValue(text, Map.class);
-        assertThat(text).contains("./suffice run experiments/" + training + "-shift.yaml --set task.resume=");
+        assertThat(text).contains("./suffice run experiments/" + training + "-shift.yaml --set run.resume=runs/"
+                + training + "-");
         assertThat(shift.get("encoder")).isEqualTo(train.get("encoder"));
         assertThat(shift.get("optimizer")).isEqualTo(train.get("optimizer"));
-        assertThat(((Map<String, Object>) shift.get("run")).get("seed"))
-                .isEqualTo(((Map<String, Object>) train.get("run")).get("seed"));
+        Map<String, Object> run = (Map<String, Object>) shift.get("run");
+        assertThat(run.get("seed")).isEqualTo(((Map<String, Object>) train.get("run")).get("seed"));
+        assertThat(run.get("resume")).as("run.resume, given on the command line").isEqualTo("");
         Map<String, Object> data = new HashMap<>((Map<String, Object>) shift.get("dataset"));
         assertThat(data.remove("bp-p")).isEqualTo(-1);
         assertThat(data).isEqualTo(train.get("dataset"));
         Map<String, Object> task = new HashMap<>((Map<String, Object>) shift.get("task"));
         Map<String, Object> trainTask = new HashMap<>((Map<String, Object>) train.get("task"));
-        assertThat(task.remove("resume")).isEqualTo("");
         for (String k : List.of("captions", "caption-eval")) {
             task.remove(k);
             trainTask.remove(k);

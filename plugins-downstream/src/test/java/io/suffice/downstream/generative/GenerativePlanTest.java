@@ -1,0 +1,256 @@
+package io.suffice.downstream.generative;
+
+import io.suffice.api.data.Dataset;
+import io.suffice.api.graph.Differentiator;
+import io.suffice.api.graph.Executor;
+import io.suffice.api.graph.Value;
+import io.suffice.api.model.Encoder;
+import io.suffice.api.optim.Optimizer;
+import io.suffice.api.task.DownstreamTask;
+import io.suffice.api.task.MetricsSink;
+import io.suffice.api.task.Progress;
+import io.suffice.api.task.RunContext;
+import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.train.ResumePoint;
+import io.suffice.api.train.Trainer;
+import io.suffice.api.train.TrainingPlan;
+import io.suffice.api.train.TrainingResult;
+import io.suffice.downstream.caption.VlmSettings;
+import io.suffice.downstream.caption.VlmTask;
+import io.suffice.downstream.denoise.DenoiseSettings;
+import io.suffice.downstream.denoise.DenoiseTask;
+import io.suffice.downstream.diffusion.DiffusionSettings;
+import io.suffice.downstream.diffusion.DiffusionTask;
+import io.suffice.downstream.diffusion.NoiseSchedule;
+import io.suffice.encoders.transformer.TransformerEncoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The plans the {@link GenerativeTask} template hands the training core, seen through a recording trainer that
+ * trains nothing: their reported values, batches as a function of the step only, exports, and carried tensors, and
+ * that a run resumed from those carried tensors rebuilds the same frozen tower without pre-training or clip
+ * checkpoint.
+ */
+class GenerativePlanTest {
+    @TempDir
+    Path dir;
+
+    /** Records the plan; "trains" nothing (as an evaluation-only resume would) and reports window means of 1. */
+    private static final class RecordingTrainer implements Trainer {
+        final List<TrainingPlan> plans = new ArrayList<>();
+        final Optional<ResumePoint> resume;
+        final Map<String, HostTensor> stored;
+
+        RecordingTrainer(Optional<ResumePoint> resume, Map<String, HostTensor> stored) {
+            this.resume = resume;
+            this.stored = stored;
+        }
+
+        @Override
+        public TrainingResult fit(TrainingPlan plan) {
+            plans.add(plan);
+            Map<String, Double> means = new LinkedHashMap<>();
+            means.put(plan.lossName(), 1.0);
+            plan.metrics().keySet().forEach(k -> means.put(k, 1.0));
+            return new TrainingResult(plan.steps(), plan.steps(), Double.NaN, means, means);
+        }
+
+        @Override
+        public Map<String, HostTensor> parameters(Path source) {
+            if (stored == null) {
+                throw new IllegalArgumentException(source + ": no such checkpoint");
+            }
+            return stored;
+        }
+
+        @Override
+        public Optional<ResumePoint> resumePoint() {
+            return resume;
+        }
+    }
+
+    /** The engine's context with another trainer. */
+    private record Ctx(EngineRunContext engine, Trainer trainer) implements RunContext {
+        @Override
+        public Path directory() {
+            return engine.directory();
+        }
+
+        @Override
+        public long seed() {
+            return engine.seed();
+        }
+
+        @Override
+        public Dataset dataset() {
+            return engine.dataset();
+        }
+
+        @Override
+        public Optimizer optimizer() {
+            return engine.optimizer();
+        }
+
+        @Override
+        public Encoder encoder() {
+            return engine.encoder();
+        }
+
+        @Override
+        public MetricsSink metrics() {
+            return engine.metrics();
+        }
+
+        @Override
+        public Executor executor() {
+            return engine.executor();
+        }
+
+        @Override
+        public Differentiator differentiator() {
+            return engine.differentiator();
+        }
+
+        @Override
+        public Progress progress(String label, long total) {
+            return engine.progress(label, total);
+        }
+    }
+
+    private static GenerativeSettings settings(Conditioning c) {
+        return new GenerativeSettings(c, 10, 8, 16, 1, 1, 5, 50, "", 20, 8, "image", "text");
+    }
+
+    private TrainingPlan plan(DownstreamTask task, RecordingTrainer trainer, Map<String, Double> summary)
+            throws Exception {
+        try (EngineRunContext engine = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir)) {
+            summary.putAll(task.run(new Ctx(engine, trainer)).summary());
+        }
+        // the in-task pre-training (if any) does not go through this trainer yet; the task's own plan is the last
+        return trainer.plans.get(trainer.plans.size() - 1);
+    }
+
+    private static void assertSameTensors(Map<String, HostTensor> a, Map<String, HostTensor> b) {
+        assertThat(a.keySet()).containsExactlyElementsOf(b.keySet());
+        a.forEach((k, v) -> {
+            assertThat(v.shape()).as(k).isEqualTo(b.get(k).shape());
+            assertThat(v.toDoubleArray()).as(k).containsExactly(b.get(k).toDoubleArray());
+        });
+    }
+
+    @Test
+    void theDenoisePlanDrawsBatchesByStepExportsThePredictionAndCarriesTheFrozenTower() throws Exception {
+        RecordingTrainer trainer = new RecordingTrainer(Optional.empty(), null);
+        Map<String, Double> summary = new LinkedHashMap<>();
+        TrainingPlan p = plan(new DenoiseTask(new DenoiseSettings(settings(Conditioning.FROZEN), "image_noisy")),
+                trainer, summary);
+        assertThat(p.label()).isEqualTo("denoise");
+        assertThat(p.lossName()).isEqualTo("loss");
+        assertThat(p.metrics()).isEmpty();
+        assertThat(p.steps()).isEqualTo(10);
+        assertThat(p.logEvery()).isEqualTo(5);
+        assertThat(p.frozen()).isEmpty();
+        assertThat(p.auxiliary()).isFalse();
+        assertThat(p.inputs()).extracting(Value::name)
+                .containsExactly("noisy", "target", ConditionToken.EMBEDDING);
+        // step t's batch depends on t only
+        assertSameTensors(p.batches().batch(5), p.batches().batch(5));
+        assertThat(p.batches().batch(5).get("target").toDoubleArray())
+                .isNotEqualTo(p.batches().batch(6).get("target").toDoubleArray());
+        assertThat(p.exports()).containsOnlyKeys("denoiser");
+        assertThat(p.exports().get("denoiser").inputs()).extracting(Value::name)
+                .containsExactly("noisy", ConditionToken.EMBEDDING);
+        assertThat(p.exports().get("denoiser").outputs()).containsOnlyKeys("prediction");
+        assertThat(p.carried()).containsKey(FrozenEncoders.CLIP_RISK);
+        assertThat(p.carried().keySet()).filteredOn(k -> !k.equals(FrozenEncoders.CLIP_RISK))
+                .isNotEmpty().allMatch(k -> k.startsWith("frozen/text."));
+        assertThat(p.carried().get(FrozenEncoders.CLIP_RISK).toDoubleArray()[0])
+                .isEqualTo(summary.get("clip_risk_last100"));
+        assertThat(summary).containsEntry("train_mse_last100", 1.0).doesNotContainKey("steps_per_s")
+                .containsKeys("parameters", "eval_mse", "eval_bayes_mse");
+
+        // resumed from what it carried: the same tower and CLIP risk, no pre-training, no clip checkpoint
+        RecordingTrainer resumed = new RecordingTrainer(Optional.of(new ResumePoint(10, p.carried())), null);
+        Map<String, Double> again = new LinkedHashMap<>();
+        TrainingPlan q = plan(new DenoiseTask(new DenoiseSettings(settings(Conditioning.FROZEN)
+                .withCheckpoint("no/such/clip/run"), "image_noisy")), resumed, again);
+        assertThat(resumed.plans).hasSize(1);
+        assertSameTensors(q.carried(), p.carried());
+        assertSameTensors(q.batches().batch(3), p.batches().batch(3));
+        assertThat(again.get("clip_risk_last100")).isEqualTo(summary.get("clip_risk_last100"));
+        assertThat(again.get("eval_mse")).isEqualTo(summary.get("eval_mse"));
+    }
+
+    @Test
+    void aResumedCheckpointWithoutAFrozenTowerIsRefusedForFrozenConditioning() {
+        RecordingTrainer resumed = new RecordingTrainer(Optional.of(new ResumePoint(10, Map.of())), null);
+        assertThatThrownBy(() -> plan(new DenoiseTask(new DenoiseSettings(settings(Conditioning.FROZEN),
+                "image_noisy")), resumed, new LinkedHashMap<>()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("run.resume").hasMessageContaining("carries no frozen text tower");
+    }
+
+    @Test
+    void theFrozenTowerComesFromAClipRunsParametersAndAnotherRunsAreRefused() throws Exception {
+        // a clip run's parameters: what a first run's tower carried, renamed as the clip run stores them
+        RecordingTrainer first = new RecordingTrainer(Optional.empty(), null);
+        TrainingPlan p = plan(new VlmTask(new VlmSettings(settings(Conditioning.FROZEN), 0, 0, 1.0)), first,
+                new LinkedHashMap<>());
+        Map<String, HostTensor> clip = new LinkedHashMap<>();
+        p.carried().forEach((k, v) -> {
+            if (k.startsWith("frozen/")) {
+                clip.put(k.substring("frozen/".length()), v);
+            }
+        });
+        assertThat(clip.keySet()).allMatch(k -> k.startsWith("image."));
+        RecordingTrainer fromClip = new RecordingTrainer(Optional.empty(), clip);
+        Map<String, Double> summary = new LinkedHashMap<>();
+        TrainingPlan q = plan(new VlmTask(new VlmSettings(settings(Conditioning.FROZEN).withCheckpoint("clip-run"),
+                0, 0, 1.0)), fromClip, summary);
+        assertThat(fromClip.plans).hasSize(1);
+        assertThat(summary.get("clip_risk_last100")).isNaN();
+        assertThat(q.metrics()).containsOnlyKeys("next_token_ce", "first_token_ce");
+        assertThat(q.exports()).containsOnlyKeys("vlm");
+        assertThat(q.exports().get("vlm").outputs()).containsOnlyKeys("logits");
+        assertThat(summary).containsEntry("train_ce_last100", 1.0).containsEntry("train_first_token_ce_last100", 1.0);
+        assertSameTensors(q.carried(), p.carried());
+
+        RecordingTrainer other = new RecordingTrainer(Optional.empty(),
+                Map.of("denoiser.in.weight", HostTensor.of(new float[4], 2, 2)));
+        assertThatThrownBy(() -> plan(new VlmTask(new VlmSettings(settings(Conditioning.FROZEN)
+                .withCheckpoint("runs/denoise-x"), 0, 0, 1.0)), other, new LinkedHashMap<>()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("task.checkpoint = runs/denoise-x: holds no image.* or text.* tower")
+                .hasMessageContaining("run.resume");
+    }
+
+    @Test
+    void theDiffusionPlanFeedsANoiseLevelPerExampleAndJointConditioningCarriesNothing() throws Exception {
+        RecordingTrainer trainer = new RecordingTrainer(Optional.empty(), null);
+        Map<String, Double> summary = new LinkedHashMap<>();
+        TrainingPlan p = plan(new DiffusionTask(new DiffusionSettings(settings(Conditioning.JOINT),
+                new NoiseSchedule(10, 0.05, 5), 1.0, 4, "image_noisy")), trainer, summary);
+        assertThat(p.label()).isEqualTo("diffusion");
+        assertThat(p.inputs()).extracting(Value::name)
+                .containsExactly("noisy", "target", "sigma", ConditionToken.TOKENS);
+        assertThat(p.batches().batch(0).get("sigma").shape().dims()).containsExactly(8);
+        assertSameTensors(p.batches().batch(2), p.batches().batch(2));
+        assertThat(p.carried()).isEmpty();
+        assertThat(p.exports().get("denoiser").inputs()).extracting(Value::name)
+                .containsExactly("noisy", "sigma", ConditionToken.TOKENS);
+        assertThat(summary).containsEntry("train_loss_last100", 1.0).containsKeys("eval_mse_at_data_sigma",
+                "generated_root_agreement").doesNotContainKey("clip_risk_last100");
+    }
+}
