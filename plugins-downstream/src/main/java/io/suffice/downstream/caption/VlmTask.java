@@ -41,7 +41,8 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
     private final VlmSettings s;
 
     public VlmTask(VlmSettings settings) {
-        super("vlm", Modality.IMAGE, settings.model());
+        super("vlm", Modality.IMAGE, settings.model(), "vlm", Map.of(CaptionModel.Built.NEXT, "train_ce_last100",
+                CaptionModel.Built.FIRST, "train_first_token_ce_last100"));
         this.s = settings;
     }
 
@@ -64,19 +65,6 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
         f.put(CaptionModel.TEXT, Tensors.asLongs(b.get(settings.textField())));
         c.feed(f, b);
         return f;
-    }
-
-    @Override
-    protected Map<String, String> windowSummary() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(CaptionModel.Built.NEXT, "train_ce_last100");
-        m.put(CaptionModel.Built.FIRST, "train_first_token_ce_last100");
-        return m;
-    }
-
-    @Override
-    protected String exportName() {
-        return "vlm";
     }
 
     @Override

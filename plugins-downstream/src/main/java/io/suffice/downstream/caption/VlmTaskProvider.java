@@ -1,14 +1,13 @@
 package io.suffice.downstream.caption;
 
+import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.GenerativeParameters;
 import io.suffice.downstream.generative.GenerativeSettings;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Plugin {@code vlm}: see {@link VlmTask}. */
@@ -27,24 +26,10 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        List<ParameterSpec> specs = new ArrayList<>(List.of(
-                ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP image embedding; joint: the run's "
-                        + "encoder trained end-to-end on the raw image; none: no image", Conditioning.labels()),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "pairs per step"),
-                ParameterSpec.ofInt("width", 32, "model width d (authors: 256)"),
-                ParameterSpec.ofInt("depth", 2, "causal blocks (authors: 9 = 2L+1)"),
-                ParameterSpec.ofInt("heads", 1, "attention heads (authors: 1)"),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
-                ParameterSpec.ofInt("eval-samples", 2000, "fresh pairs of the final evaluation"),
+        return GenerativeParameters.specs(Modality.IMAGE, "model", 256, List.of(
                 ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt"),
                 ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
                 ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)")));
-        specs.addAll(GenerativeParameters.towerSpecs());
-        specs.addAll(List.of(
-                ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
-                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens")));
-        return List.copyOf(specs);
     }
 
     @Override

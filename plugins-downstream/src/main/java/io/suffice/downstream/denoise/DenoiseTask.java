@@ -35,7 +35,7 @@ public final class DenoiseTask extends GenerativeTask<ConditionalDenoiser.Built>
     private final DenoiseSettings s;
 
     public DenoiseTask(DenoiseSettings settings) {
-        super("denoise", Modality.TEXT, settings.model());
+        super("denoise", Modality.TEXT, settings.model(), "denoiser", Map.of("loss", "train_mse_last100"));
         this.s = settings;
     }
 
@@ -62,16 +62,6 @@ public final class DenoiseTask extends GenerativeTask<ConditionalDenoiser.Built>
         f.put(ConditionalDenoiser.NOISY, Tensors.asFloat(b.get(s.noisyField()), DType.FLOAT32));
         c.feed(f, b);
         return f;
-    }
-
-    @Override
-    protected Map<String, String> windowSummary() {
-        return Map.of("loss", "train_mse_last100");
-    }
-
-    @Override
-    protected String exportName() {
-        return "denoiser";
     }
 
     /** Squared error summed over leaves of the model, the Bayes denoiser and the no-text Bayes denoiser. */

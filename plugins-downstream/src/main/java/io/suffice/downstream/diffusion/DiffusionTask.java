@@ -46,7 +46,7 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
     private final DiffusionSettings s;
 
     public DiffusionTask(DiffusionSettings settings) {
-        super("diffusion", Modality.TEXT, settings.model());
+        super("diffusion", Modality.TEXT, settings.model(), "denoiser", Map.of("loss", "train_loss_last100"));
         this.s = settings;
     }
 
@@ -86,16 +86,6 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
         f.put(ConditionalDenoiser.TARGET, Tensors.asFloat(b.get(settings.imageField()), DType.FLOAT32));
         c.feed(f, b);
         return f;
-    }
-
-    @Override
-    protected Map<String, String> windowSummary() {
-        return Map.of("loss", "train_loss_last100");
-    }
-
-    @Override
-    protected String exportName() {
-        return "denoiser";
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.suffice.downstream.diffusion;
 
+import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.GenerativeParameters;
 import io.suffice.downstream.generative.GenerativeSettings;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Plugin {@code diffusion}: see {@link DiffusionTask}. */
@@ -26,28 +25,13 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        List<ParameterSpec> specs = new ArrayList<>(List.of(
-                ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP text embedding; joint: the run's "
-                        + "encoder trained end-to-end on the raw text; none: no text", Conditioning.labels()),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "examples per step"),
-                ParameterSpec.ofInt("width", 32, "denoiser width d"),
-                ParameterSpec.ofInt("depth", 2, "denoiser blocks"),
-                ParameterSpec.ofInt("heads", 1, "attention heads"),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
+        return GenerativeParameters.specs(Modality.TEXT, "denoiser", null, List.of(
                 ParameterSpec.ofDouble("sigma-max", 20.0, "largest noise scale (leaf units)"),
                 ParameterSpec.ofDouble("sigma-min", 0.05, "smallest noise scale"),
                 ParameterSpec.ofInt("levels", 40, "sampler steps (geometric noise levels)"),
                 ParameterSpec.ofDouble("eta", 1.0, "0: deterministic DDIM steps; 1: ancestral sampling"),
-                ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the denoising evaluation at the data's "
-                        + "sigma"),
-                ParameterSpec.ofInt("generate", 200, "images generated for fresh texts (0: skip)")));
-        specs.addAll(GenerativeParameters.towerSpecs());
-        specs.addAll(List.of(
-                ParameterSpec.ofString("image-field", "image", "batch field of the clean image tokens"),
-                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
+                ParameterSpec.ofInt("generate", 200, "images generated for fresh texts (0: skip)"),
                 ParameterSpec.ofString("noisy-field", "image_noisy", "batch field of the noisy image leaves")));
-        return List.copyOf(specs);
     }
 
     @Override

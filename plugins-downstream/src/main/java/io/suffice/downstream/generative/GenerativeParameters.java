@@ -1,8 +1,10 @@
 package io.suffice.downstream.generative;
 
+import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +15,39 @@ import java.util.List;
  */
 public final class GenerativeParameters {
     private GenerativeParameters() {
+    }
+
+    /**
+     * The shared keys in the order {@code suffice plugins} lists them, then the task's own:
+     * {@code conditioning}, {@code steps}, {@code batch}, {@code width}, {@code depth}, {@code heads},
+     * {@code log-every}, {@code eval-samples}, {@code own...}, {@link #towerSpecs()}, {@code image-field},
+     * {@code text-field}.
+     *
+     * @param conditionedOn the modality the conditioning token carries ({@code text} or {@code image})
+     * @param model         what the task trains, in the descriptions ({@code denoiser}, {@code model})
+     * @param authorsWidth  the authors' width, or null when the task goes beyond them
+     * @param own           the task's own keys
+     */
+    public static List<ParameterSpec> specs(Modality conditionedOn, String model, Integer authorsWidth,
+                                            List<ParameterSpec> own) {
+        String m = conditionedOn.label();
+        String authors = authorsWidth == null ? "" : " (authors: " + authorsWidth + ")";
+        List<ParameterSpec> specs = new ArrayList<>(List.of(
+                ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP " + m + " embedding; joint: the run's "
+                        + "encoder trained end-to-end on the raw " + m + "; none: no " + m, Conditioning.labels()),
+                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
+                ParameterSpec.ofInt("batch", 64, "examples per step"),
+                ParameterSpec.ofInt("width", 32, model + " width d" + authors),
+                ParameterSpec.ofInt("depth", 2, model + " blocks" + (authorsWidth == null ? "" : " (authors: 9 = "
+                        + "2L+1)")),
+                ParameterSpec.ofInt("heads", 1, "attention heads" + (authorsWidth == null ? "" : " (authors: 1)")),
+                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
+                ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the final evaluation")));
+        specs.addAll(own);
+        specs.addAll(towerSpecs());
+        specs.add(ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"));
+        specs.add(ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"));
+        return List.copyOf(specs);
     }
 
     /** {@code checkpoint}, {@code clip-steps}, {@code clip-batch}. */

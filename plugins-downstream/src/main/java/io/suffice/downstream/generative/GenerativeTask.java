@@ -36,11 +36,12 @@ import java.util.stream.Collectors;
  *     ({@link FrozenEncoders#open}: from the resumed checkpoint, a clip run, or an in-task CLIP pre-training);</li>
  * <li>build the task's model ({@link #build}) and hand the training core one {@link TrainingPlan}: its objective and
  *     metrics, fresh batches {@code t -> }{@link #batch} drawn from {@link StepRandom}{@code (seed, TRAINING, t)},
- *     the run's optimizer, the prediction function as the ONNX export {@link #exportName()}, and the frozen tower
+ *     the run's optimizer, the prediction function as the ONNX export {@code <exportName>.onnx}, and the frozen tower
  *     (with the pre-training's risk) as carried tensors, so a run resumed with {@code run.resume} needs neither the
  *     clip checkpoint nor the pre-training;</li>
- * <li>report the window means ({@link #windowSummary()}), the speed, and the task's {@link #evaluate evaluation} of
- *     the trained prediction function (also after an evaluation-only resume: the shift-in-p runs).</li>
+ * <li>report the window means (under the summary keys the task names), the speed, and the task's
+ *     {@link #evaluate evaluation} of the trained prediction function (also after an evaluation-only resume: the
+ *     shift-in-p runs).</li>
  * </ol>
  * The training core owns the loop, metrics rows, checkpoints, resume, signals and export.
  *
@@ -58,16 +59,24 @@ public abstract class GenerativeTask<M extends GenerativeModel> implements Downs
 
     private final String label;
     private final Modality conditionedOn;
+    private final String exportName;
+    private final Map<String, String> windowSummary;
     protected final GenerativeSettings settings;
 
     /**
      * @param label         the task's name: progress label, log prefix
      * @param conditionedOn the modality the conditioning token carries (its frozen tower is this modality's)
+     * @param exportName    the ONNX export's base name ({@code run.export} writes {@code <name>.onnx})
+     * @param windowSummary summary keys of the training window means, by metrics column
+     *                      ({@code loss -> train_mse_last100})
      */
-    protected GenerativeTask(String label, Modality conditionedOn, GenerativeSettings settings) {
+    protected GenerativeTask(String label, Modality conditionedOn, GenerativeSettings settings, String exportName,
+                             Map<String, String> windowSummary) {
         this.label = label;
         this.conditionedOn = conditionedOn;
         this.settings = settings;
+        this.exportName = exportName;
+        this.windowSummary = Map.copyOf(windowSummary);
     }
 
     /**
@@ -133,18 +142,21 @@ public abstract class GenerativeTask<M extends GenerativeModel> implements Downs
     /** The inputs of one training step: a fresh batch drawn from {@code rng}, its conditioning fed by {@code c}. */
     protected abstract Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, M model, Conditioner c);
 
-    /** Summary keys of the training window means, by metrics column ({@code loss -> train_mse_last100}). */
-    protected abstract Map<String, String> windowSummary();
-
-    /** The ONNX export's base name ({@code run.export} writes {@code <name>.onnx}). */
-    protected abstract String exportName();
-
     /** Evaluates the trained model, adding to {@code summary} (and writing the task's files). */
     protected abstract void evaluate(Trained<M> run, Map<String, Double> summary) throws Exception;
 
     /** Extra words for the start-of-run log line (e.g. the noise schedule). */
     protected String details() {
         return "";
+    }
+
+    /** The reported columns that have a summary key, in report order (loss, then the metrics). */
+    private List<String> windowColumns(M model) {
+        List<String> columns = new ArrayList<>();
+        columns.add(TrainingPlan.LOSS);
+        columns.addAll(model.metrics().keySet());
+        columns.removeIf(c -> !windowSummary.containsKey(c));
+        return columns;
     }
 
     @Override
@@ -172,12 +184,14 @@ public abstract class GenerativeTask<M extends GenerativeModel> implements Downs
                             t -> batch(data, StepRandom.of(ctx.seed(), TRAINING, t), model, conditioner), s.steps())
                     .inputs(model.inputs())
                     .logEvery(s.logEvery())
-                    .export(exportName(), new TrainingPlan.Export(model.predictionInputs(),
+                    .export(exportName, new TrainingPlan.Export(model.predictionInputs(),
                             Map.of(model.predictionName(), model.prediction())))
                     .carry(FrozenEncoders.carried(tower, summary));
             model.metrics().forEach(plan::metric);
             TrainingResult result = ctx.trainer().fit(plan.build());
-            windowSummary().forEach((column, key) -> summary.put(key, result.windowMean(column)));
+            for (String column : windowColumns(model)) {
+                summary.put(windowSummary.get(column), result.windowMean(column));
+            }
             if (result.stepsTaken() > 0) {
                 summary.put("steps_per_s", result.stepsPerSecond());
             }
