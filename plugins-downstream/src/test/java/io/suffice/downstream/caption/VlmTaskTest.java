@@ -4,6 +4,7 @@ import io.suffice.api.task.TaskResult;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.EngineRunContext;
 import io.suffice.downstream.generative.GenerativeSettings;
+import io.suffice.downstream.generative.ResumeRuns;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,5 +45,16 @@ class VlmTaskTest {
         String captions = Files.readString(dir.resolve("captions.txt"));
         assertThat(captions).contains("image 3", "greedy", "sampled");
         assertThat(s.get("caption_root_agreement_sampled")).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+            throws Exception {
+        ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
+                steps -> new VlmTask(new VlmSettings(new GenerativeSettings(Conditioning.FROZEN, steps, 16, 16, 1, 1,
+                        5, 100, "", 20, 8, "image", "text"), 2, 20, 1.0)), 10, 5, 16, dir);
+        assertThat(straight.rows().get(0)).containsKeys("loss", "loss_mean", "next_token_ce", "first_token_ce");
+        assertThat(straight.summary()).containsKeys("clip_risk_last100", "train_ce_last100",
+                "train_first_token_ce_last100", "eval_ce", "caption_root_agreement_sampled");
     }
 }

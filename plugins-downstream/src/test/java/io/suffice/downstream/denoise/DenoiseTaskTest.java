@@ -4,14 +4,17 @@ import io.suffice.api.task.TaskResult;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.EngineRunContext;
 import io.suffice.downstream.generative.GenerativeSettings;
+import io.suffice.downstream.generative.ResumeRuns;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Short denoising runs on a small JGHM (S=4, 9 leaves) with the real engine and the training core. */
 class DenoiseTaskTest {
@@ -65,5 +68,46 @@ class DenoiseTaskTest {
                 assertThat(s.get("eval_mse")).isGreaterThan(s.get("eval_bayes_mse_no_cond") - 0.1);
             }
         }
+    }
+
+    private static DenoiseTask tiny(Conditioning c, int width, long steps, String clipRun) {
+        return new DenoiseTask(new DenoiseSettings(new GenerativeSettings(c, steps, 16, width, 1, 1, 5, 100, clipRun,
+                20, 8, "image", "text"), "image_noisy"));
+    }
+
+    @Test
+    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+            throws Exception {
+        ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
+                steps -> tiny(Conditioning.FROZEN, 16, steps, ""), 10, 5, 16, dir);
+        assertThat(straight.summary()).containsKeys("clip_risk_last100", "train_mse_last100", "eval_mse");
+    }
+
+    @Test
+    void aCheckpointOfAnotherArchitectureOrTaskFailsNamingTheFileAndTheFirstMismatch() throws Exception {
+        Path train = Files.createDirectories(dir.resolve("train"));
+        try (EngineRunContext ctx = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, train)) {
+            tiny(Conditioning.FROZEN, 16, 5, "").run(ctx);
+        }
+        Path wide = Files.createDirectories(dir.resolve("wide"));
+        assertThatThrownBy(() -> {
+            try (EngineRunContext ctx = new EngineRunContext(EngineRunContext.smallJghm(),
+                    new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, wide).resume(train)) {
+                tiny(Conditioning.FROZEN, 32, 5, "").run(ctx);
+            }
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("denoiser.in.weight")
+                .hasMessageContaining("[4, 32]").hasMessageContaining("[4, 16]");
+        // a denoise run's own checkpoint is not a clip run's towers
+        Path other = Files.createDirectories(dir.resolve("other"));
+        assertThatThrownBy(() -> {
+            try (EngineRunContext ctx = new EngineRunContext(EngineRunContext.smallJghm(),
+                    new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, other)) {
+                tiny(Conditioning.FROZEN, 16, 5, train.toString()).run(ctx);
+            }
+        }).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task.checkpoint = " + train + ": holds no image.* or text.* tower parameters, so it is "
+                        + "not a clip run's checkpoint (a denoise, vlm or diffusion run's own checkpoint is "
+                        + "continued with run.resume)");
     }
 }

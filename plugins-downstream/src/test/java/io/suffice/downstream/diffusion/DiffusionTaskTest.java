@@ -4,6 +4,7 @@ import io.suffice.api.task.TaskResult;
 import io.suffice.downstream.generative.Conditioning;
 import io.suffice.downstream.generative.EngineRunContext;
 import io.suffice.downstream.generative.GenerativeSettings;
+import io.suffice.downstream.generative.ResumeRuns;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,5 +37,16 @@ class DiffusionTaskTest {
         // chance is 1/S = 0.25: the samples carry the text's root
         assertThat(s.get("generated_root_agreement")).isBetween(0.35, 1.0);
         assertThat(Files.readString(dir.resolve("samples.txt"))).contains("generated image root MAP");
+    }
+
+    @Test
+    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+            throws Exception {
+        ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
+                steps -> new DiffusionTask(new DiffusionSettings(new GenerativeSettings(Conditioning.JOINT, steps, 16,
+                        16, 1, 1, 5, 100, "", 1, 8, "image", "text"), new NoiseSchedule(10, 0.05, 5), 1.0, 20,
+                        "image_noisy")), 10, 5, 16, dir);
+        assertThat(straight.summary()).containsKeys("train_loss_last100", "eval_mse_at_data_sigma",
+                "generated_root_agreement").doesNotContainKey("clip_risk_last100");
     }
 }

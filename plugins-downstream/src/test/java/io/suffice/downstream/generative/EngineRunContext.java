@@ -151,11 +151,6 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     }
 
     @Override
-    public io.suffice.api.train.Trainer trainer() {
-        return new StubTrainer(this);
-    }
-
-    @Override
     public void close() {
         executor.close();
     }
