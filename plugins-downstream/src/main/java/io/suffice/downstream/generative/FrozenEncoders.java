@@ -5,7 +5,6 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.optim.StepInfo;
-import io.suffice.api.oracle.Modality;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
@@ -83,7 +82,7 @@ public final class FrozenEncoders {
         }
         Pretrained pre = s.checkpoint().isEmpty()
                 ? train(ctx, s.clipSteps(), s.clipBatch(), s.imageField(), s.textField())
-                : fromCheckpoint(ctx, s.checkpoint());
+                : fromCheckpoint(ctx, Path.of(s.checkpoint()));
         summary.put(CLIP_RISK, pre.clipRiskLast100());
         return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(),
                 s.checkpoint().isEmpty() ? "the in-task CLIP pre-training" : "task.checkpoint " + s.checkpoint(),
@@ -105,26 +104,25 @@ public final class FrozenEncoders {
     }
 
     /**
-     * The trained towers of a clip run ({@code task.checkpoint}): its folder or checkpoint file, read by the
-     * training core ({@link io.suffice.api.train.Trainer#parameters}).
+     * The trained towers of a clip run, read by the training core ({@link io.suffice.api.train.Trainer#parameters}):
+     * every parameter of its checkpoint, of which the caller uses its tower's {@code <tower>.*} entries.
      *
-     * @throws IllegalArgumentException naming the key and the source when it holds no tower parameters (e.g. a
-     *                                  denoise, vlm or diffusion run's own checkpoint, which run.resume takes)
+     * @param file a clip run's folder or its checkpoint file
+     * @throws IllegalArgumentException one line naming the file: what the core finds wrong with it, or that it holds
+     *                                  no clip towers (no {@code image.*} or no {@code text.*} parameters, e.g. a
+     *                                  generative task's own checkpoint, which is resumed rather than read as towers)
      */
-    public static Pretrained fromCheckpoint(RunContext ctx, String source) {
-        Map<String, HostTensor> all = ctx.trainer().parameters(Path.of(source));
-        Map<String, HostTensor> params = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(Modality.IMAGE.label() + ".") || k.startsWith(Modality.TEXT.label() + ".")) {
-                params.put(k, v);
+    public static Pretrained fromCheckpoint(RunContext ctx, Path file) {
+        Map<String, HostTensor> params = ctx.trainer().parameters(file);
+        for (String tower : new String[]{ClipModel.IMAGE, ClipModel.TEXT}) {
+            if (params.keySet().stream().noneMatch(k -> k.startsWith(tower + "."))) {
+                throw new IllegalArgumentException(file + " holds no clip towers: no " + tower + ".* parameter among "
+                        + params.size() + " (" + String.join(", ", params.keySet().stream().limit(5).toList())
+                        + (params.size() > 5 ? ", ..." : "") + "); give a clip run's checkpoint (a generative task's "
+                        + "own checkpoint is resumed with run.resume)");
             }
-        });
-        if (params.isEmpty()) {
-            throw new IllegalArgumentException("task.checkpoint = " + source + ": holds no image.* or text.* tower "
-                    + "parameters, so it is not a clip run's checkpoint (a denoise, vlm or diffusion run's own "
-                    + "checkpoint is continued with run.resume)");
         }
-        LOG.info("frozen encoders: {} tower parameters from {}", params.size(), source);
+        LOG.info("frozen encoders: {} parameters from {}", params.size(), file);
         return new Pretrained(params, Double.NaN);
     }
 

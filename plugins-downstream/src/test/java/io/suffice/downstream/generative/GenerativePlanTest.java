@@ -232,6 +232,7 @@ class GenerativePlanTest {
             }
         });
         assertThat(clip.keySet()).allMatch(k -> k.startsWith("image."));
+        clip.put("text.unused", HostTensor.of(new float[1], 1));   // a clip run holds both towers
         RecordingTrainer fromClip = new RecordingTrainer(Optional.empty(), clip);
         Map<String, Double> summary = new LinkedHashMap<>();
         TrainingPlan q = plan(new VlmTask(new VlmSettings(settings(Conditioning.FROZEN).withCheckpoint("clip-run"),
@@ -250,8 +251,9 @@ class GenerativePlanTest {
         assertThatThrownBy(() -> plan(new VlmTask(new VlmSettings(settings(Conditioning.FROZEN)
                 .withCheckpoint("runs/denoise-x"), 0, 0, 1.0)), other, new LinkedHashMap<>()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("task.checkpoint = runs/denoise-x: holds no image.* or text.* tower")
-                .hasMessageContaining("run.resume");
+                .hasMessage("runs/denoise-x holds no clip towers: no image.* parameter among 1 (denoiser.in.weight); "
+                        + "give a clip run's checkpoint (a generative task's own checkpoint is resumed with "
+                        + "run.resume)");
     }
 
     @Test
