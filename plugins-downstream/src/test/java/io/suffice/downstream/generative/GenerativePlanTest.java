@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The plans the {@link GenerativeTask} template hands the training core, seen through a recording trainer that
  * trains nothing: their reported values, batches as a function of the step only, exports, and carried tensors, and
  * that a run resumed from those carried tensors rebuilds the same frozen tower without pre-training or clip
- * checkpoint.
+ * checkpoint; and, through the real training core, that each task's ONNX export ({@code run.export: [onnx]})
+ * reproduces the trained prediction function.
  */
 class GenerativePlanTest {
     @TempDir
@@ -272,5 +273,116 @@ class GenerativePlanTest {
                 .containsExactly("noisy", "sigma", ConditionToken.TOKENS);
         assertThat(summary).containsEntry("train_loss_last100", 1.0).containsKeys("eval_mse_at_data_sigma",
                 "generated_root_agreement").doesNotContainKey("clip_risk_last100");
+    }
+
+    /** The core's trainer, remembering the plans it fitted. */
+    private record Capturing(Trainer core, List<TrainingPlan> plans) implements Trainer {
+        @Override
+        public TrainingResult fit(TrainingPlan plan) {
+            plans.add(plan);
+            return core.fit(plan);
+        }
+
+        @Override
+        public Map<String, HostTensor> parameters(Path source) {
+            return core.parameters(source);
+        }
+
+        @Override
+        public Optional<ResumePoint> resumePoint() {
+            return core.resumePoint();
+        }
+    }
+
+    /**
+     * Trains {@code task} for 5 steps with {@code run.export: [onnx]}, then runs {@code <name>.onnx} with ONNX
+     * Runtime on a batch of 3 and compares it with the trained graph's own prediction function.
+     */
+    private void assertExportReproducesTheTrainedPrediction(DownstreamTask task, String name,
+                                                            Map<String, HostTensor> inputs) throws Exception {
+        List<TrainingPlan> plans = new ArrayList<>();
+        try (EngineRunContext engine = new EngineRunContext(EngineRunContext.smallJghm(),
+                new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir)
+                .export(List.of("onnx"))) {
+            task.run(new Ctx(engine, new Capturing(engine.trainer(), plans)));
+            TrainingPlan plan = plans.get(plans.size() - 1);
+            TrainingPlan.Export export = plan.exports().get(name);
+            assertThat(export.inputs()).extracting(Value::name).containsExactlyInAnyOrderElementsOf(inputs.keySet());
+            String output = export.outputs().keySet().iterator().next();
+            List<Value> in = new ArrayList<>(plan.graph().parameters());
+            in.addAll(export.inputs());
+            Map<String, HostTensor> feeds = new LinkedHashMap<>(plan.store().asMap());
+            feeds.putAll(inputs);
+            double[] expected;
+            try (var f = engine.executor().compile(plan.graph(), in, export.outputs())) {
+                expected = f.run(feeds).get(output).toDoubleArray();
+            }
+            Path file = dir.resolve(name + ".onnx");
+            assertThat(file).isNotEmptyFile();
+            ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+            Map<String, ai.onnxruntime.OnnxTensor> ort = new LinkedHashMap<>();
+            try (ai.onnxruntime.OrtSession session = env.createSession(file.toString(),
+                    new ai.onnxruntime.OrtSession.SessionOptions())) {
+                for (var e : inputs.entrySet()) {
+                    HostTensor t = e.getValue();
+                    ort.put(e.getKey(), t.dtype() == io.suffice.api.tensor.DType.INT64
+                            ? ai.onnxruntime.OnnxTensor.createTensor(env, t.longs(), t.shape().dims())
+                            : ai.onnxruntime.OnnxTensor.createTensor(env, t.floats(), t.shape().dims()));
+                }
+                assertThat(session.getInputNames()).containsExactlyInAnyOrderElementsOf(inputs.keySet());
+                try (ai.onnxruntime.OrtSession.Result r = session.run(ort)) {
+                    float[] got = ((ai.onnxruntime.OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer().array();
+                    assertThat(got).hasSize(expected.length);
+                    for (int i = 0; i < got.length; i++) {
+                        assertThat((double) got[i]).as("%s[%d]", output, i).isCloseTo(expected[i],
+                                org.assertj.core.data.Offset.offset(1e-5));
+                    }
+                }
+            } finally {
+                ort.values().forEach(ai.onnxruntime.OnnxTensor::close);
+            }
+        }
+    }
+
+    private static HostTensor floats(int rows, int cols, double scale) {
+        float[] v = new float[rows * cols];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (scale * r.nextDouble());
+        }
+        return HostTensor.of(v, rows, cols);
+    }
+
+    private static HostTensor tokens(int rows, int cols) {
+        long[] v = new long[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i * 7L + 3) % 4;
+        }
+        return HostTensor.of(v, rows, cols);
+    }
+
+    @Test
+    void theDenoiserExportReproducesTheTrainedPredictionWithTheFrozenEmbeddingAsInput() throws Exception {
+        GenerativeSettings st = new GenerativeSettings(Conditioning.FROZEN, 5, 8, 16, 1, 1, 5, 20, "", 5, 4, "image",
+                "text");
+        assertExportReproducesTheTrainedPrediction(new DenoiseTask(new DenoiseSettings(st, "image_noisy")),
+                "denoiser", Map.of("noisy", floats(3, 9, 3), ConditionToken.EMBEDDING, floats(3, 4, 1)));
+    }
+
+    @Test
+    void theVlmExportReproducesTheTrainedLogitsWithTheRawImageAsInput() throws Exception {
+        GenerativeSettings st = new GenerativeSettings(Conditioning.JOINT, 5, 8, 16, 1, 1, 5, 20, "", 5, 4, "image",
+                "text");
+        assertExportReproducesTheTrainedPrediction(new VlmTask(new VlmSettings(st, 0, 0, 1.0)), "vlm",
+                Map.of("text", tokens(3, 9), ConditionToken.TOKENS, tokens(3, 9)));
+    }
+
+    @Test
+    void theDiffusionExportTakesTheNoiseLevelAndNoConditioning() throws Exception {
+        GenerativeSettings st = new GenerativeSettings(Conditioning.NONE, 5, 8, 16, 1, 1, 5, 20, "", 5, 4, "image",
+                "text");
+        assertExportReproducesTheTrainedPrediction(new DiffusionTask(new DiffusionSettings(st,
+                new NoiseSchedule(10, 0.05, 3), 1.0, 0, "image_noisy")), "denoiser",
+                Map.of("noisy", floats(3, 9, 3), "sigma", HostTensor.of(new float[]{0.1f, 1, 5}, 3)));
     }
 }
