@@ -55,8 +55,7 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
     }
 
     @Override
-    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, CaptionModel.Built model,
-                                            Conditioner c) {
+    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, Conditioner c) {
         return feeds(data.sample(settings.batch(), rng), c);
     }
 

@@ -48,8 +48,7 @@ public final class DenoiseTask extends GenerativeTask<ConditionalDenoiser.Built>
     }
 
     @Override
-    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, ConditionalDenoiser.Built model,
-                                            Conditioner c) {
+    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, Conditioner c) {
         Batch b = data.sample(settings.batch(), rng);
         Map<String, HostTensor> f = features(b, c);
         f.put(ConditionalDenoiser.TARGET, Tensors.asFloat(b.get(settings.imageField()), DType.FLOAT32));

@@ -66,8 +66,7 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
 
     /** A fresh batch with one log-uniform sigma per example and {@code z = x + sigma * eps}. */
     @Override
-    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, ConditionalDenoiser.Built model,
-                                            Conditioner c) {
+    protected Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, Conditioner c) {
         Batch b = data.sample(settings.batch(), rng.split());
         double[] x = b.get(settings.imageField()).toDoubleArray();
         int n = b.size();

@@ -140,7 +140,7 @@ public abstract class GenerativeTask<M extends GenerativeModel> implements Downs
     protected abstract M build(Graph g, Probe probe, int embedding, Encoder jointEncoder, long conditionLength);
 
     /** The inputs of one training step: a fresh batch drawn from {@code rng}, its conditioning fed by {@code c}. */
-    protected abstract Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, M model, Conditioner c);
+    protected abstract Map<String, HostTensor> batch(Dataset data, SplittableRandom rng, Conditioner c);
 
     /** Evaluates the trained model, adding to {@code summary} (and writing the task's files). */
     protected abstract void evaluate(Trained<M> run, Map<String, Double> summary) throws Exception;
@@ -181,7 +181,7 @@ public abstract class GenerativeTask<M extends GenerativeModel> implements Downs
                     s.conditioning().label(), s.width(), s.depth(), store.count(), s.steps(), s.batch(), details());
             Conditioner conditioner = new Conditioner(model.condition(), tower, conditionField);
             TrainingPlan.Builder plan = TrainingPlan.builder(label, g, model.objective(), store, ctx.optimizer(),
-                            t -> batch(data, StepRandom.of(ctx.seed(), TRAINING, t), model, conditioner), s.steps())
+                            t -> batch(data, StepRandom.of(ctx.seed(), TRAINING, t), conditioner), s.steps())
                     .inputs(model.inputs())
                     .logEvery(s.logEvery())
                     .export(exportName, new TrainingPlan.Export(model.predictionInputs(),
