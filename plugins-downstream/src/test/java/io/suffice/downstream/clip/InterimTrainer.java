@@ -25,11 +25,11 @@ import java.util.Optional;
  * t = 0..steps, divergence stop, update for t < steps, rows at t % logEvery == 0 and at the last step, window means
  * over training steps) so the clip task can be run in tests. No checkpoints, resume or export. Replaced by the core.
  */
-final class InterimTrainer implements Trainer {
+public final class InterimTrainer implements Trainer {
     private final Executor executor;
     private final MetricsSink metrics;
 
-    InterimTrainer(Executor executor, MetricsSink metrics) {
+    public InterimTrainer(Executor executor, MetricsSink metrics) {
         this.executor = executor;
         this.metrics = metrics;
     }
