@@ -44,11 +44,17 @@ final class ExperimentCommand {
         Path pluginsDir = root.pluginsDir != null ? root.pluginsDir
                 : Path.of(configured != null ? configured.toString() : RunSettings.DEFAULT_PLUGINS);
         tree = tree.with("run.plugins", pluginsDir.toString());
-        Injector injector = Guice.createInjector(new RuntimeModule(root.registry(pluginsDir)));
+        Injector injector = Guice.createInjector(new RuntimeModule(root.registry(pluginsDir), root.stop));
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, defaultName);
         RunOutcome outcome = injector.getInstance(ExperimentLauncher.class)
                 .launch(config, System.console() != null ? System.err : null);
         print(outcome, cli.getOut());
+        if (outcome.interrupted() != null) {
+            Path folder = outcome.folder();
+            cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; resume with: suffice run "
+                    + folder.resolve("config.yaml") + " --set run.resume=" + folder);
+            return outcome.interrupted().exitStatus();
+        }
         if (!outcome.succeeded()) {
             outcome.arms().stream().filter(a -> a.error() != null).forEach(a ->
                     cli.getErr().println("failed: " + (a.label().isEmpty() ? "run" : a.label()) + ": " + a.error()));

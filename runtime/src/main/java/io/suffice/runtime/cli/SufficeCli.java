@@ -6,6 +6,7 @@ import io.suffice.runtime.config.ConfigException;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
+import io.suffice.runtime.train.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,8 @@ public final class SufficeCli implements Runnable {
     private PluginRegistry discovered;
     private Path discoveredDir;
     private ConfigException discoveryError;
+    /** SIGTERM/SIGINT as a stop request (installed by {@link #main}; tests in-process get none). */
+    StopSignal stop = StopSignal.none();
 
     /**
      * The registry for plugins folder {@code dir}: the one discovered at start-up when the folder is the same,
@@ -61,12 +64,19 @@ public final class SufficeCli implements Runnable {
     /** Entry point of the launcher script. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                StopSignal.install()));
     }
 
     /** Runs the CLI in-process and returns the exit status (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, StopSignal.none());
+    }
+
+    /** Runs the CLI with {@code stop} as the process's stop signal and returns the exit status. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, StopSignal stop) {
         CommandLine cli = commandLine(args, err);
+        ((SufficeCli) cli.getCommand()).stop = stop;
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
