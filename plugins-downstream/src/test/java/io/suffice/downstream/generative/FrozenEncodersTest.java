@@ -12,7 +12,9 @@ import io.suffice.api.train.ResumePoint;
 import io.suffice.api.train.Trainer;
 import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
-import io.suffice.downstream.clip.InterimTrainer;
+import io.suffice.downstream.clip.ClipSettings;
+import io.suffice.downstream.clip.ClipTask;
+import io.suffice.downstream.clip.ContrastiveObjective;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +36,15 @@ class FrozenEncodersTest {
 
     static final Encoder ENCODER = new TransformerEncoder("encoder", 4, 8, 1, 1, 4, "linear");
 
-    /** An engine context whose training core is {@code trainer} (built from the context's executor and rows). */
+    /** An engine context that records the plans its training core (EngineRunContext's) fits, and its rows. */
     static final class Ctx implements RunContext, AutoCloseable {
         final EngineRunContext engine;
-        final List<Map<String, Double>> rows = new ArrayList<>();
         final List<TrainingPlan> plans = new ArrayList<>();
         Trainer trainer;
 
         Ctx(Path dir) {
             engine = new EngineRunContext(EngineRunContext.smallJghm(), ENCODER, 3e-3, dir);
-            InterimTrainer core = new InterimTrainer(engine.executor(), metrics());
+            Trainer core = engine.trainer();
             trainer = new Trainer() {
                 @Override
                 public TrainingResult fit(TrainingPlan plan) {
@@ -90,7 +91,7 @@ class FrozenEncodersTest {
 
         @Override
         public MetricsSink metrics() {
-            return (step, values) -> rows.add(values);
+            return engine.metrics();
         }
 
         @Override
@@ -123,7 +124,8 @@ class FrozenEncodersTest {
             assertThat(plan.auxiliary()).isTrue();
             assertThat(plan.steps()).isEqualTo(30);
             assertThat(plan.lossName()).isEqualTo("clip_loss");
-            assertThat(ctx.rows).as("metrics.csv belongs to the generative task").isEmpty();
+            assertThat(ctx.engine.rows()).as("metrics.csv belongs to the generative task").isEmpty();
+            assertThat(dir.resolve("checkpoint.safetensors")).as("so do the checkpoints").doesNotExist();
             assertThat(pre.parameters().keySet()).containsExactlyElementsOf(plan.store().names());
             assertThat(pre.parameters().keySet()).anyMatch(n -> n.startsWith("image."))
                     .anyMatch(n -> n.startsWith("text."));
@@ -177,6 +179,88 @@ class FrozenEncodersTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(generative + " holds no clip towers: no image.* parameter")
                     .hasMessageContaining("denoiser.w");
+        }
+    }
+
+    @Test
+    void theTowersOfAClipRunAreReadFromItsFolder() throws Exception {
+        Path run = dir.resolve("clip");
+        Map<String, HostTensor> trained = new LinkedHashMap<>();
+        try (EngineRunContext clip = new EngineRunContext(EngineRunContext.smallJghm(), ENCODER, 3e-3,
+                java.nio.file.Files.createDirectories(run))) {
+            new ClipTask(new ClipSettings(ContrastiveObjective.K_CANDIDATE, 5, 4, 4, 5, "image", "text", "root", 10,
+                    10, 0, List.of(1L), 0, 1)).run(new io.suffice.api.task.RunContext() {
+                        @Override
+                        public Path directory() {
+                            return clip.directory();
+                        }
+
+                        @Override
+                        public long seed() {
+                            return clip.seed();
+                        }
+
+                        @Override
+                        public Dataset dataset() {
+                            return clip.dataset();
+                        }
+
+                        @Override
+                        public Optimizer optimizer() {
+                            return clip.optimizer();
+                        }
+
+                        @Override
+                        public Encoder encoder() {
+                            return clip.encoder();
+                        }
+
+                        @Override
+                        public MetricsSink metrics() {
+                            return clip.metrics();
+                        }
+
+                        @Override
+                        public Progress progress(String label, long total) {
+                            return clip.progress(label, total);
+                        }
+
+                        @Override
+                        public Executor executor() {
+                            return clip.executor();
+                        }
+
+                        @Override
+                        public Trainer trainer() {
+                            Trainer core = clip.trainer();
+                            return new Trainer() {
+                                @Override
+                                public TrainingResult fit(TrainingPlan plan) {
+                                    TrainingResult r = core.fit(plan);
+                                    plan.store().asMap().forEach((k, v) -> trained.put(k, v.copy()));
+                                    return r;
+                                }
+
+                                @Override
+                                public Map<String, HostTensor> parameters(Path source) {
+                                    return core.parameters(source);
+                                }
+
+                                @Override
+                                public Optional<ResumePoint> resumePoint() {
+                                    return core.resumePoint();
+                                }
+                            };
+                        }
+                    });
+        }
+        try (Ctx ctx = new Ctx(dir.resolve("denoise"))) {
+            FrozenEncoders.Pretrained pre = FrozenEncoders.fromCheckpoint(ctx, run);
+            assertThat(pre.parameters().keySet()).containsExactlyInAnyOrderElementsOf(trained.keySet());
+            trained.forEach((k, v) -> assertThat(pre.parameters().get(k).toDoubleArray()).as(k)
+                    .containsExactly(v.toDoubleArray()));
+            assertThatThrownBy(() -> FrozenEncoders.fromCheckpoint(ctx, dir.resolve("nothing")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing");
         }
     }
 }
