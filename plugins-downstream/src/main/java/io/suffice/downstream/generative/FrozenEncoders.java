@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * The trained parameters of a contrastive image/text pair (contrastive-jghm.md sec. 3), the source of the frozen
- * encoders of the generative tasks: read from a clip task's {@code checkpoint.bin} when one is given, otherwise
- * obtained by a short K-candidate CLIP run of the run's encoder and optimizer inside the task (logged, not written
- * to metrics.csv, whose columns belong to the generative task).
+ * encoders of the generative tasks: read from a clip run's checkpoint by the training core when one is given,
+ * otherwise obtained by a short K-candidate CLIP run of the run's encoder and optimizer inside the task (an auxiliary
+ * run of the core: progress only, no metrics rows or checkpoints, which belong to the generative task).
  */
 public final class FrozenEncoders {
     private static final Logger LOG = LoggerFactory.getLogger(FrozenEncoders.class);
