@@ -24,8 +24,9 @@ import java.util.Properties;
  */
 @Command(name = "suffice", mixinStandardHelpOptions = true, versionProvider = SufficeCli.Version.class,
         description = "Contrastive pre-training research and the optimizers that train it.",
-        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class})
-public final class SufficeCli implements Runnable {
+        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, ExportCommand.class,
+                BenchCommand.class})
+public final class SufficeCli implements Runnable, PluginSource {
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "folder of plugin JARs (default: ./plugins, or run.plugins of a config)")
@@ -45,8 +46,9 @@ public final class SufficeCli implements Runnable {
      * The registry for plugins folder {@code dir}: the one discovered at start-up when the folder is the same,
      * else a fresh discovery. A plugin name conflict surfaces here as a {@link ConfigException}.
      */
-    PluginRegistry registry(Path dir) {
-        Path wanted = dir != null ? dir : Path.of(RunSettings.DEFAULT_PLUGINS);
+    @Override
+    public PluginRegistry registry(Path dir) {
+        Path wanted = dir != null ? dir : pluginsDir != null ? pluginsDir : Path.of(RunSettings.DEFAULT_PLUGINS);
         if (wanted.toAbsolutePath().normalize().equals(discoveredDir)) {
             if (discoveryError != null) {
                 throw discoveryError;

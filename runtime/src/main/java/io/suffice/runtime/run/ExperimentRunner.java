@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs one experiment (one sweep arm) in a prepared folder: creates the task from the injector, gives it a
@@ -60,6 +61,16 @@ public final class ExperimentRunner {
      * @param resume   the checkpoint to continue from, or null
      */
     public TaskResult run(Path folder, Path exports, PrintStream terminal, ResumeSource resume) throws Exception {
+        return run(folder, exports, terminal, resume, RunIdentity.Mode.TRAIN);
+    }
+
+    /**
+     * @param mode {@code EXPORT}: restore {@code resume}, write the exports into {@code exports} and stop the task
+     *             ({@code suffice export}); {@code BENCH}: time the training loop and stop after it
+     *             ({@code suffice bench})
+     */
+    public TaskResult run(Path folder, Path exports, PrintStream terminal, ResumeSource resume, RunIdentity.Mode mode)
+            throws Exception {
         DownstreamTask task = DefaultRunContext.get(tasks);
         LOG.info("running task '{}' in {}", config.components().get("task").name(), folder);
         try (CsvMetricsSink metrics = new CsvMetricsSink(folder.resolve("metrics.csv"))) {
@@ -69,7 +80,8 @@ public final class ExperimentRunner {
                     () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
             String taskName = config.components().get("task").name();
             RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),
-                    config.run().export(), RunIdentity.metadata(taskName, config.tree().toYaml()));
+                    mode == RunIdentity.Mode.EXPORT ? List.of("onnx") : config.run().export(),
+                    RunIdentity.metadata(taskName, config.tree().toYaml()), mode);
             context.trainer(new TrainingCore(identity, context::executor, Autodiff.standard(),
                     new TrainingCore.RunMetrics() {
                         @Override

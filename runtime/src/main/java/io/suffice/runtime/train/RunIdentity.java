@@ -15,12 +15,33 @@ import java.util.Map;
  * @param checkpointEvery steps between checkpoints (0: only at the end of training)
  * @param export          export formats ({@code onnx}), or empty
  * @param metadata        identity strings by key
+ * @param mode            what the core does with a (non-auxiliary) plan
  */
 public record RunIdentity(Path directory, Path exportDirectory, long checkpointEvery, List<String> export,
-                          Map<String, String> metadata) {
+                          Map<String, String> metadata, Mode mode) {
+
+    /** What the training core does with the task's plan. */
+    public enum Mode {
+        /** Train, checkpoint, export: a run. */
+        TRAIN,
+        /** {@code suffice export}: restore the checkpoint, write the exports, stop the task ({@link ExportFinished}). */
+        EXPORT,
+        /**
+         * {@code suffice bench}: train without checkpoints, time every step, stop the task after the last update
+         * ({@link BenchFinished}).
+         */
+        BENCH
+    }
+
     public RunIdentity {
         export = List.copyOf(export);
         metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /** A run that trains. */
+    public RunIdentity(Path directory, Path exportDirectory, long checkpointEvery, List<String> export,
+                       Map<String, String> metadata) {
+        this(directory, exportDirectory, checkpointEvery, export, metadata, Mode.TRAIN);
     }
 
     /** The identity of a run of task {@code task} with the resolved config {@code configYaml}. */

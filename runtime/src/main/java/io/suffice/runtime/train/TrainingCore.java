@@ -148,6 +148,13 @@ public final class TrainingCore implements Trainer {
             resumeUsed = true;
             start = loop.restore(resumedCheckpoint());
         }
+        if (run.mode() == RunIdentity.Mode.EXPORT && !plan.auxiliary()) {
+            if (resume == null) {
+                throw new IllegalStateException("suffice export needs a checkpoint to restore");
+            }
+            new RunExports(run).write(plan, start);
+            throw new ExportFinished(start);
+        }
         try (TrainStep step = TrainStep.of(executor.get(), autodiff, plan)) {
             return loop.run(step, start);
         }
@@ -207,18 +214,27 @@ public final class TrainingCore implements Trainer {
             long tRow = t0;
             long rowStart = start;
             Map<String, Double> values = Map.of();
+            boolean bench = run.mode() == RunIdentity.Mode.BENCH && !plan.auxiliary();
+            long[] nanos = new long[(int) (bench ? steps : 0)];
+            long[] batchNanos = new long[nanos.length];
             try (Progress bar = progress.open(plan.label(), start, steps)) {
                 for (long t = start; t <= steps; t++) {
+                    long tStart = System.nanoTime();
+                    if (bench && t == steps) {
+                        throw new BenchFinished(nanos, batchNanos);
+                    }
                     StopSignal.Received signal = stop.received();
                     if (signal != null) {
                         Path file = plan.auxiliary() ? null : checkpoint(t);
                         throw new TrainingInterruptedException(signal, t, file);
                     }
-                    if (!plan.auxiliary() && t > start && (t == steps
+                    if (!plan.auxiliary() && !bench && t > start && (t == steps
                             || run.checkpointEvery() > 0 && t % run.checkpointEvery() == 0)) {
                         checkpoint(t);
                     }
-                    TrainStep.Result r = step.run(plan.batches().batch(t));
+                    var batch = plan.batches().batch(t);
+                    long tBatch = System.nanoTime();
+                    TrainStep.Result r = step.run(batch);
                     values = new LinkedHashMap<>();
                     values.put(plan.lossName(), r.loss());
                     values.putAll(r.metrics());
@@ -257,6 +273,10 @@ public final class TrainingCore implements Trainer {
                         step.update(r, plan.optimizer(), t, steps);
                     }
                     bar.update(t, String.format(Locale.ROOT, "%s=%.4g", plan.lossName(), r.loss()));
+                    if (bench) {
+                        nanos[(int) t] = System.nanoTime() - tStart;
+                        batchNanos[(int) t] = tBatch - tStart;
+                    }
                 }
             }
             long taken = steps - start;
