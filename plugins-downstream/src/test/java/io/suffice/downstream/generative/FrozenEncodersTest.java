@@ -184,83 +184,20 @@ class FrozenEncodersTest {
 
     @Test
     void theTowersOfAClipRunAreReadFromItsFolder() throws Exception {
-        Path run = dir.resolve("clip");
-        Map<String, HostTensor> trained = new LinkedHashMap<>();
-        try (EngineRunContext clip = new EngineRunContext(EngineRunContext.smallJghm(), ENCODER, 3e-3,
-                java.nio.file.Files.createDirectories(run))) {
+        Path run = java.nio.file.Files.createDirectories(dir.resolve("clip"));
+        Map<String, HostTensor> trained;
+        try (Ctx clip = new Ctx(run)) {
             new ClipTask(new ClipSettings(ContrastiveObjective.K_CANDIDATE, 5, 4, 4, 5, "image", "text", "root", 10,
-                    10, 0, List.of(1L), 0, 1)).run(new io.suffice.api.task.RunContext() {
-                        @Override
-                        public Path directory() {
-                            return clip.directory();
-                        }
-
-                        @Override
-                        public long seed() {
-                            return clip.seed();
-                        }
-
-                        @Override
-                        public Dataset dataset() {
-                            return clip.dataset();
-                        }
-
-                        @Override
-                        public Optimizer optimizer() {
-                            return clip.optimizer();
-                        }
-
-                        @Override
-                        public Encoder encoder() {
-                            return clip.encoder();
-                        }
-
-                        @Override
-                        public MetricsSink metrics() {
-                            return clip.metrics();
-                        }
-
-                        @Override
-                        public Progress progress(String label, long total) {
-                            return clip.progress(label, total);
-                        }
-
-                        @Override
-                        public Executor executor() {
-                            return clip.executor();
-                        }
-
-                        @Override
-                        public Trainer trainer() {
-                            Trainer core = clip.trainer();
-                            return new Trainer() {
-                                @Override
-                                public TrainingResult fit(TrainingPlan plan) {
-                                    TrainingResult r = core.fit(plan);
-                                    plan.store().asMap().forEach((k, v) -> trained.put(k, v.copy()));
-                                    return r;
-                                }
-
-                                @Override
-                                public Map<String, HostTensor> parameters(Path source) {
-                                    return core.parameters(source);
-                                }
-
-                                @Override
-                                public Optional<ResumePoint> resumePoint() {
-                                    return core.resumePoint();
-                                }
-                            };
-                        }
-                    });
-        }
-        try (Ctx ctx = new Ctx(dir.resolve("denoise"))) {
-            FrozenEncoders.Pretrained pre = FrozenEncoders.fromCheckpoint(ctx, run);
-            assertThat(pre.parameters().keySet()).containsExactlyInAnyOrderElementsOf(trained.keySet());
-            trained.forEach((k, v) -> assertThat(pre.parameters().get(k).toDoubleArray()).as(k)
-                    .containsExactly(v.toDoubleArray()));
-            assertThatThrownBy(() -> FrozenEncoders.fromCheckpoint(ctx, dir.resolve("nothing")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing");
+                    10, 0, List.of(1L), 0, 1)).run(clip);
+            trained = clip.plans.get(0).store().asMap();   // the live store holds the trained values
+            try (Ctx ctx = new Ctx(java.nio.file.Files.createDirectories(dir.resolve("denoise")))) {
+                FrozenEncoders.Pretrained pre = FrozenEncoders.fromCheckpoint(ctx, run);
+                assertThat(pre.parameters().keySet()).containsExactlyInAnyOrderElementsOf(trained.keySet());
+                trained.forEach((k, v) -> assertThat(pre.parameters().get(k).toDoubleArray()).as(k)
+                        .containsExactly(v.toDoubleArray()));
+                assertThatThrownBy(() -> FrozenEncoders.fromCheckpoint(ctx, dir.resolve("nothing")))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing");
+            }
         }
     }
 }
