@@ -25,6 +25,8 @@ public final class ConfigResolver {
     public static final Map<String, PluginKind> COMPONENT_SECTIONS = orderedSections();
 
     private static final List<String> RUN_KEYS = RunSettings.KEYS;
+    /** Task keys of earlier releases that are run settings now. */
+    private static final List<String> MOVED_TO_RUN = List.of("checkpoint-every", "resume");
 
     private final PluginRegistry registry;
 
@@ -177,6 +179,10 @@ public final class ConfigResolver {
         Map<String, ParameterSpec> specs = new LinkedHashMap<>();
         plugin.parameters().forEach(p -> specs.put(p.name(), p));
         for (String key : s.keySet()) {
+            if (section.equals("task") && MOVED_TO_RUN.contains(key) && !specs.containsKey(key)) {
+                throw new ConfigException("task." + key + " = " + s.get(key) + ": moved to run." + key
+                        + " (the training core checkpoints and resumes every task)");
+            }
             if (!key.equals("name") && !specs.containsKey(key)) {
                 throw new ConfigException(section + "." + key + " = " + s.get(key) + ": unknown key for " + owner
                         + "; choices: " + new ArrayList<>(specs.keySet()));

@@ -244,7 +244,7 @@ public final class TrainingCore implements Trainer {
                     }
                     if (!finite) {
                         Map<String, Double> report = new LinkedHashMap<>(values);
-                        if (r.objective() != r.loss()) {
+                        if (plan.objective() != plan.loss()) {
                             report.put("objective", r.objective());
                         }
                         throw new TrainingDivergedException(t, report, lastFinite.isEmpty() ? null : lastFinite);

@@ -103,6 +103,16 @@ class ConfigResolverTest {
     }
 
     @Test
+    void declaredRangesAreCheckedWhenResolvingWithKeyValueAndRange() {
+        for (String bad : List.of("0", "-1", "NaN", "Infinity", "-Infinity")) {
+            assertThatThrownBy(() -> resolve("task: {name: quadratic}\noptimizer: {name: test-gd, stepsize: " + bad
+                    + "}")).isInstanceOf(ConfigException.class)
+                    .hasMessageMatching("optimizer.stepsize = \\S+: must be > 0 for optimizer 'test-gd' \\(stepsize\\)");
+        }
+        assertThatThrownBy(() -> resolve("task: {name: quadratic, steps: 1.0e400}")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void runCheckpointResumeAndExportAreValidated() {
         assertThat(resolve("run: {checkpoint-every: 50, export: onnx}\ntask: {name: quadratic}").run())
                 .satisfies(r -> {
