@@ -6,7 +6,6 @@ import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.GenerativeParameters;
-import io.suffice.downstream.generative.GenerativeSettings;
 
 import java.util.List;
 
@@ -27,23 +26,16 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return GenerativeParameters.specs(Modality.IMAGE, "model", 256, List.of(
-                ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt"),
-                ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
-                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)")));
+                ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt")
+                        .nonNegative(),
+                ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)")
+                        .nonNegative(),
+                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions").positive()));
     }
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        GenerativeSettings model = GenerativeParameters.settings(c);
-        for (String k : List.of("captions", "caption-eval")) {
-            if (c.getLong(k) < 0) {
-                throw c.invalid(k, "must be >= 0");
-            }
-        }
-        if (!(c.getDouble("temperature") > 0)) {
-            throw c.invalid("temperature", "must be > 0");
-        }
-        return new VlmTask(new VlmSettings(model, c.getInt("captions"), c.getInt("caption-eval"),
-                c.getDouble("temperature")));
+        return new VlmTask(new VlmSettings(GenerativeParameters.settings(c), c.getInt("captions"),
+                c.getInt("caption-eval"), c.getDouble("temperature")));
     }
 }

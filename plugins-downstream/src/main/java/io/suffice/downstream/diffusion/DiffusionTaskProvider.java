@@ -4,6 +4,7 @@ import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
+import io.suffice.api.plugin.Range;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.downstream.generative.GenerativeParameters;
 import io.suffice.downstream.generative.GenerativeSettings;
@@ -26,31 +27,25 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return GenerativeParameters.specs(Modality.TEXT, "denoiser", null, List.of(
-                ParameterSpec.ofDouble("sigma-max", 20.0, "largest noise scale (leaf units)"),
-                ParameterSpec.ofDouble("sigma-min", 0.05, "smallest noise scale"),
-                ParameterSpec.ofInt("levels", 40, "sampler steps (geometric noise levels)"),
-                ParameterSpec.ofDouble("eta", 1.0, "0: deterministic DDIM steps; 1: ancestral sampling"),
-                ParameterSpec.ofInt("generate", 200, "images generated for fresh texts (0: skip)"),
+                ParameterSpec.ofDouble("sigma-max", 20.0, "largest noise scale (leaf units), above sigma-min")
+                        .positive(),
+                ParameterSpec.ofDouble("sigma-min", 0.05, "smallest noise scale").positive(),
+                ParameterSpec.ofInt("levels", 40, "sampler steps (geometric noise levels)").atLeast(2),
+                ParameterSpec.ofDouble("eta", 1.0, "0: deterministic DDIM steps; 1: ancestral sampling")
+                        .in(Range.closed(0, 1)),
+                ParameterSpec.ofInt("generate", 200, "images generated for fresh texts (0: skip)").nonNegative(),
                 ParameterSpec.ofString("noisy-field", "image_noisy", "batch field of the noisy image leaves")));
     }
 
     @Override
     public DownstreamTask create(PluginConfig c) {
         GenerativeSettings model = GenerativeParameters.settings(c);
-        if (c.getLong("generate") < 0) {
-            throw c.invalid("generate", "must be >= 0");
+        if (!(c.getDouble("sigma-max") > c.getDouble("sigma-min"))) {
+            throw c.invalid("sigma-max", "must be above sigma-min " + c.getDouble("sigma-min"));
         }
-        NoiseSchedule schedule;
-        try {
-            schedule = new NoiseSchedule(c.getDouble("sigma-max"), c.getDouble("sigma-min"), c.getInt("levels"));
-        } catch (IllegalArgumentException e) {
-            throw c.invalid("levels", e.getMessage());
-        }
-        double eta = c.getDouble("eta");
-        if (!(eta >= 0 && eta <= 1)) {
-            throw c.invalid("eta", "must be in [0, 1]");
-        }
-        return new DiffusionTask(new DiffusionSettings(model, schedule, eta, c.getInt("generate"),
+        NoiseSchedule schedule = new NoiseSchedule(c.getDouble("sigma-max"), c.getDouble("sigma-min"),
+                c.getInt("levels"));
+        return new DiffusionTask(new DiffusionSettings(model, schedule, c.getDouble("eta"), c.getInt("generate"),
                 c.getString("noisy-field")));
     }
 }

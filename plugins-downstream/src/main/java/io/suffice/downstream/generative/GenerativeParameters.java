@@ -35,14 +35,15 @@ public final class GenerativeParameters {
         List<ParameterSpec> specs = new ArrayList<>(List.of(
                 ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP " + m + " embedding; joint: the run's "
                         + "encoder trained end-to-end on the raw " + m + "; none: no " + m, Conditioning.labels()),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "examples per step"),
-                ParameterSpec.ofInt("width", 32, model + " width d" + authors),
+                ParameterSpec.ofInt("steps", 2000, "optimizer steps").atLeast(1),
+                ParameterSpec.ofInt("batch", 64, "examples per step").atLeast(1),
+                ParameterSpec.ofInt("width", 32, model + " width d" + authors).atLeast(1),
                 ParameterSpec.ofInt("depth", 2, model + " blocks" + (authorsWidth == null ? "" : " (authors: 9 = "
-                        + "2L+1)")),
-                ParameterSpec.ofInt("heads", 1, "attention heads" + (authorsWidth == null ? "" : " (authors: 1)")),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
-                ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the final evaluation")));
+                        + "2L+1)")).atLeast(1),
+                ParameterSpec.ofInt("heads", 1, "attention heads (must divide width)"
+                        + (authorsWidth == null ? "" : "; authors: 1")).atLeast(1),
+                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps").atLeast(1),
+                ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the final evaluation").atLeast(1)));
         specs.addAll(own);
         specs.addAll(towerSpecs());
         specs.add(ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"));
@@ -56,24 +57,21 @@ public final class GenerativeParameters {
                 ParameterSpec.ofString("checkpoint", "", "a clip run (its folder or checkpoint.safetensors, same "
                         + "encoder section) whose trained towers give the frozen tower; empty: CLIP pre-training of "
                         + "clip-steps inside this task. This task's own checkpoint is resumed with run.resume"),
-                ParameterSpec.ofInt("clip-steps", 1000, "CLIP pre-training steps when no checkpoint is given"),
-                ParameterSpec.ofInt("clip-batch", 32, "K=4 candidate groups per CLIP pre-training step"));
+                ParameterSpec.ofInt("clip-steps", 1000, "CLIP pre-training steps when no checkpoint is given")
+                        .atLeast(1),
+                ParameterSpec.ofInt("clip-batch", 32, "K=4 candidate groups per CLIP pre-training step").atLeast(1));
     }
 
     /**
      * The shared keys of a generative task section ({@code conditioning}, {@code steps}, {@code batch},
      * {@code width}, {@code depth}, {@code heads}, {@code log-every}, {@code eval-samples}, {@code checkpoint},
-     * {@code clip-steps}, {@code clip-batch}, {@code image-field}, {@code text-field}), range-checked.
+     * {@code clip-steps}, {@code clip-batch}, {@code image-field}, {@code text-field}). Their ranges are declared in
+     * {@link #specs} and checked when the config is resolved; only what relates two keys is checked here.
      *
-     * @throws IllegalArgumentException from {@link PluginConfig#invalid} naming the key and the allowed range
+     * @throws IllegalArgumentException from {@link PluginConfig#invalid} when {@code heads} does not divide
+     *                                  {@code width}
      */
     public static GenerativeSettings settings(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
         if (c.getInt("width") % c.getInt("heads") != 0) {
             throw c.invalid("heads", "must divide width " + c.getInt("width"));
         }

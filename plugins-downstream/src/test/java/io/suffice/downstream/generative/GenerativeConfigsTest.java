@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generative experiment files name real plugins and only their declared parameters, every sweep value of
@@ -98,6 +99,29 @@ class GenerativeConfigsTest {
         assertThat(sweep).containsOnlyKeys("dataset.p", "dataset.bp-p");
         assertThat((List<Object>) sweep.get("dataset.p")).containsExactly(0.1, 0.15, 0.2, 0.25, 0.3);
         assertThat((List<Object>) sweep.get("dataset.bp-p")).containsExactly(-1, 0.2);
+    }
+
+    /**
+     * The three tasks declare the shared keys once, with their ranges (checked when a config is resolved); only the
+     * checks that relate two keys remain in the providers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"denoise", "vlm", "diffusion"})
+    void theSharedKeysAreDeclaredOnceWithTheirRanges(String name) {
+        DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, name);
+        Map<String, ParameterSpec> specs = new HashMap<>();
+        tp.parameters().forEach(s -> specs.put(s.name(), s));
+        assertThat(specs).containsKeys("conditioning", "steps", "batch", "width", "depth", "heads", "log-every",
+                "eval-samples", "checkpoint", "clip-steps", "clip-batch", "image-field", "text-field")
+                .doesNotContainKeys("resume", "checkpoint-every");
+        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
+                "clip-steps", "clip-batch")) {
+            assertThat(specs.get(k).range().contains(0)).as(k).isFalse();
+            assertThat(specs.get(k).range().contains(1)).as(k).isTrue();
+        }
+        assertThatThrownBy(() -> tp.create(resolve(PluginKind.DOWNSTREAM, tp, Map.of("name", name),
+                Map.of("width", 30, "heads", 4)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heads").hasMessageContaining("must divide width 30");
     }
 
     private static <P extends PluginProvider<?>> P find(Class<P> service, String name) {
