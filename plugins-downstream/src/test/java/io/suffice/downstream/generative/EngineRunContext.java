@@ -41,6 +41,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     private Path resume;
     private List<String> export = List.of();
     private io.suffice.runtime.train.TrainingCore trainer;
+    private io.suffice.api.train.Trainer override;
 
     public EngineRunContext(Dataset data, Encoder encoder, double lr, Path dir) {
         this.data = data;
@@ -73,9 +74,24 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
         return this;
     }
 
-    /** The training core: checkpoints and exports in the run folder, metrics rows into {@link #rows()}. */
+    /**
+     * Makes {@link #trainer()} return {@code t} from now on: a fake trainer, or one that wraps the core (take the
+     * core from {@link #trainer()} first).
+     */
+    public synchronized EngineRunContext trainer(io.suffice.api.train.Trainer t) {
+        this.override = t;
+        return this;
+    }
+
+    /**
+     * The training core (checkpoints and exports in the run folder, metrics rows into {@link #rows()}), or the
+     * trainer set with {@link #trainer(io.suffice.api.train.Trainer)}.
+     */
     @Override
     public synchronized io.suffice.api.train.Trainer trainer() {
+        if (override != null) {
+            return override;
+        }
         if (trainer == null) {
             trainer = io.suffice.runtime.train.TrainingCore.standalone(dir, executor, metrics(), checkpointEvery,
                     resume, export, "test", "test: {}\n");

@@ -1,15 +1,7 @@
 package io.suffice.downstream.generative;
 
-import io.suffice.api.data.Dataset;
-import io.suffice.api.graph.Differentiator;
-import io.suffice.api.graph.Executor;
 import io.suffice.api.graph.Value;
-import io.suffice.api.model.Encoder;
-import io.suffice.api.optim.Optimizer;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.api.task.MetricsSink;
-import io.suffice.api.task.Progress;
-import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.train.ResumePoint;
 import io.suffice.api.train.Trainer;
@@ -89,54 +81,6 @@ class GenerativePlanTest {
         }
     }
 
-    /** The engine's context with another trainer. */
-    private record Ctx(EngineRunContext engine, Trainer trainer) implements RunContext {
-        @Override
-        public Path directory() {
-            return engine.directory();
-        }
-
-        @Override
-        public long seed() {
-            return engine.seed();
-        }
-
-        @Override
-        public Dataset dataset() {
-            return engine.dataset();
-        }
-
-        @Override
-        public Optimizer optimizer() {
-            return engine.optimizer();
-        }
-
-        @Override
-        public Encoder encoder() {
-            return engine.encoder();
-        }
-
-        @Override
-        public MetricsSink metrics() {
-            return engine.metrics();
-        }
-
-        @Override
-        public Executor executor() {
-            return engine.executor();
-        }
-
-        @Override
-        public Differentiator differentiator() {
-            return engine.differentiator();
-        }
-
-        @Override
-        public Progress progress(String label, long total) {
-            return engine.progress(label, total);
-        }
-    }
-
     private static GenerativeSettings settings(Conditioning c) {
         return new GenerativeSettings(c, 10, 8, 16, 1, 1, 5, 50, "", 20, 8, "image", "text");
     }
@@ -145,7 +89,7 @@ class GenerativePlanTest {
             throws Exception {
         try (EngineRunContext engine = new EngineRunContext(EngineRunContext.smallJghm(),
                 new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir)) {
-            summary.putAll(task.run(new Ctx(engine, trainer)).summary());
+            summary.putAll(task.run(engine.trainer(trainer)).summary());
         }
         // the in-task pre-training (if any) does not go through this trainer yet; the task's own plan is the last
         return trainer.plans.get(trainer.plans.size() - 1);
@@ -304,7 +248,7 @@ class GenerativePlanTest {
         try (EngineRunContext engine = new EngineRunContext(EngineRunContext.smallJghm(),
                 new TransformerEncoder("encoder", 4, 16, 1, 1, 4, "linear"), 3e-3, dir)
                 .export(List.of("onnx"))) {
-            task.run(new Ctx(engine, new Capturing(engine.trainer(), plans)));
+            task.run(engine.trainer(new Capturing(engine.trainer(), plans)));
             TrainingPlan plan = plans.get(plans.size() - 1);
             TrainingPlan.Export export = plan.exports().get(name);
             assertThat(export.inputs()).extracting(Value::name).containsExactlyInAnyOrderElementsOf(inputs.keySet());
