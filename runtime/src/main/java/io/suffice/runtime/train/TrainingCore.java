@@ -152,7 +152,7 @@ public final class TrainingCore implements Trainer {
             if (resume == null) {
                 throw new IllegalStateException("suffice export needs a checkpoint to restore");
             }
-            new RunExports(run).write(plan, start);
+            new RunExports(run).write(plan, start, resumedCheckpoint().metadata());
             throw new ExportFinished(start);
         }
         try (TrainStep step = TrainStep.of(executor.get(), autodiff, plan)) {
