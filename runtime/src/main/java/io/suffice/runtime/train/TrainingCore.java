@@ -258,11 +258,17 @@ public final class TrainingCore implements Trainer {
                     if (t < steps) {
                         values.forEach((k, v) -> window(k).add(v));
                     }
-                    if (t % plan.logEvery() == 0 || t == steps) {
+                    boolean evaluate = plan.evaluator() != null && plan.evaluateEvery() > 0
+                            && (t % plan.evaluateEvery() == 0 || t == steps);
+                    if (t % plan.logEvery() == 0 || t == steps || evaluate) {
                         long now = System.nanoTime();
                         if (!plan.auxiliary()) {
-                            metrics.log(t, row(values, t > rowStart ? (t - rowStart) / ((now - tRow) / 1e9)
-                                    : Double.NaN));
+                            Map<String, Double> row = row(values, t > rowStart ? (t - rowStart) / ((now - tRow) / 1e9)
+                                    : Double.NaN);
+                            if (evaluate) {
+                                row.putAll(plan.evaluator().evaluate(t));
+                            }
+                            metrics.log(t, row);
                         }
                         rowSums.clear();
                         rowCount = 0;
