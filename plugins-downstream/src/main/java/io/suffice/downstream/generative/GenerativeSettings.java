@@ -24,24 +24,6 @@ public record GenerativeSettings(Conditioning conditioning, long steps, int batc
                                  long logEvery, int evalSamples, String checkpoint, long clipSteps, int clipBatch,
                                  String imageField, String textField) {
 
-    /** The same settings with another step count (tests and resumed runs that go further). */
-    public GenerativeSettings withSteps(long newSteps) {
-        return new GenerativeSettings(conditioning, newSteps, batch, width, depth, heads, logEvery, evalSamples,
-                checkpoint, clipSteps, clipBatch, imageField, textField);
-    }
-
-    /** The same settings with another conditioning. */
-    public GenerativeSettings withConditioning(Conditioning c) {
-        return new GenerativeSettings(c, steps, batch, width, depth, heads, logEvery, evalSamples, checkpoint,
-                clipSteps, clipBatch, imageField, textField);
-    }
-
-    /** The same settings with another model width. */
-    public GenerativeSettings withWidth(int w) {
-        return new GenerativeSettings(conditioning, steps, batch, w, depth, heads, logEvery, evalSamples, checkpoint,
-                clipSteps, clipBatch, imageField, textField);
-    }
-
     /** The same settings with the frozen towers from {@code clipRun} (a clip run folder or checkpoint file). */
     public GenerativeSettings withCheckpoint(String clipRun) {
         return new GenerativeSettings(conditioning, steps, batch, width, depth, heads, logEvery, evalSamples, clipRun,
