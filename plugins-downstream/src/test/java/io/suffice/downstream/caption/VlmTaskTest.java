@@ -48,7 +48,7 @@ class VlmTaskTest {
     }
 
     @Test
-    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+    void nStepsResumedTo2nRepeatThe2nStepRunAndAFinishedRunOnlyEvaluates()
             throws Exception {
         ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
                 steps -> new VlmTask(new VlmSettings(new GenerativeSettings(Conditioning.FROZEN, steps, 16, 16, 1, 1,

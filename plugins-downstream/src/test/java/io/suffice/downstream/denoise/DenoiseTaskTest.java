@@ -76,7 +76,7 @@ class DenoiseTaskTest {
     }
 
     @Test
-    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+    void nStepsResumedTo2nRepeatThe2nStepRunAndAFinishedRunOnlyEvaluates()
             throws Exception {
         ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
                 steps -> tiny(Conditioning.FROZEN, 16, steps, ""), 10, 5, 16, dir);

@@ -40,7 +40,7 @@ class DiffusionTaskTest {
     }
 
     @Test
-    void aRunKilledAfterItsCheckpointAndResumedRepeatsTheUninterruptedRunAndAFinishedOneOnlyEvaluates()
+    void nStepsResumedTo2nRepeatThe2nStepRunAndAFinishedRunOnlyEvaluates()
             throws Exception {
         ResumeRuns.Run straight = ResumeRuns.assertResumeRepeatsTheUninterruptedRun(
                 steps -> new DiffusionTask(new DiffusionSettings(new GenerativeSettings(Conditioning.JOINT, steps, 16,

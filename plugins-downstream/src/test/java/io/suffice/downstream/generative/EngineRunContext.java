@@ -42,6 +42,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     private List<String> export = List.of();
     private io.suffice.runtime.train.TrainingCore trainer;
     private io.suffice.api.train.Trainer override;
+    private String schedule = "cosine";
 
     public EngineRunContext(Dataset data, Encoder encoder, double lr, Path dir) {
         this.data = data;
@@ -65,6 +66,15 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     /** Resumes from a run folder or checkpoint file, as {@code run.resume}. */
     public EngineRunContext resume(Path from) {
         this.resume = from;
+        return this;
+    }
+
+    /**
+     * A constant stepsize instead of the cosine schedule, whose curve depends on the run's length: an N-step run is
+     * then the first half of a 2N-step one.
+     */
+    public EngineRunContext constantSchedule() {
+        this.schedule = "constant";
         return this;
     }
 
@@ -123,7 +133,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
         Map<String, Object> v = new HashMap<>();
         v.put("stepsize", lr);
         v.put("weight-decay", 1e-3);
-        v.put("schedule", "cosine");
+        v.put("schedule", schedule);
         v.put("final-factor", 1e-3);
         v.put("clip-norm", 1.0);
         AdamWProvider p = new AdamWProvider();

@@ -21,13 +21,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The resume checks every generative task passes through the training core (issue 12), on the small JGHM with the
- * real engine and AdamW with a cosine schedule:
+ * real engine and AdamW:
  * <ul>
- * <li>a 2N-step run that stops after N steps (killed just after its {@code run.checkpoint-every = N} checkpoint),
- *     resumed with {@code run.resume} to 2N, writes exactly the metrics rows of the uninterrupted 2N-step run from
- *     step N on and ends with the same summary (its frozen tower comes from the checkpoint, not from a second CLIP
- *     pre-training). The schedule depends on task.steps, so the interrupted run is configured for 2N steps: an N-step
- *     run would have run another learning-rate curve;</li>
+ * <li>with a constant stepsize, an N-step run with {@code run.checkpoint-every} resumed with {@code run.resume} to
+ *     2N steps writes exactly the metrics rows of the straight 2N-step run from step N on and ends with the same
+ *     summary (its frozen tower comes from the checkpoint, not from a second CLIP pre-training);</li>
+ * <li>with the configs' cosine schedule, whose curve depends on task.steps (so an N-step run is not the first half
+ *     of a 2N-step one), a 2N-step run killed just after its {@code run.checkpoint-every = N} checkpoint and resumed
+ *     to 2N does the same;</li>
  * <li>resuming the finished run at its last step trains nothing and repeats its evaluation exactly (the shift-in-p
  *     runs), writing one row (the measurement at the last step) and no checkpoint.</li>
  * </ul>
@@ -96,8 +97,19 @@ public final class ResumeRuns {
         return new Run(rows, summary);
     }
 
+    /** The straight 2N-step run, the N-step (or killed) first part, the resumed second part: rows and summary. */
+    private static void assertResumed(Run straight, Run resumed, long n, long logEvery) {
+        assertThat(resumed.rows()).as("metrics rows from step N on")
+                .containsExactlyElementsOf(straight.rows().subList((int) (n / logEvery), straight.rows().size()));
+        Map<String, Double> a = new LinkedHashMap<>(straight.summary());
+        Map<String, Double> b = new LinkedHashMap<>(resumed.summary());
+        assertThat(a.remove("steps_per_s")).isPositive();
+        assertThat(b.remove("steps_per_s")).isPositive();
+        assertThat(b).isEqualTo(a);
+    }
+
     /**
-     * Checks both properties for the task {@code task(steps)}.
+     * Checks the three properties for the task {@code task(steps)}.
      *
      * @param task     the task with {@code steps} training steps
      * @param n        N, a multiple of the task's log-every
@@ -107,23 +119,24 @@ public final class ResumeRuns {
      */
     public static Run assertResumeRepeatsTheUninterruptedRun(LongFunction<DownstreamTask> task, long n, long logEvery,
                                                              int batch, Path dir) throws Exception {
+        Run constant = run(task.apply(2 * n), context(EngineRunContext.smallJghm(), dir.resolve("constant"))
+                .constantSchedule());
+        run(task.apply(n), context(EngineRunContext.smallJghm(), dir.resolve("half")).constantSchedule()
+                .checkpointEvery(n));
+        assertResumed(constant, run(task.apply(2 * n), context(EngineRunContext.smallJghm(),
+                dir.resolve("continued")).constantSchedule().resume(dir.resolve("half"))), n, logEvery);
+
         Run straight = run(task.apply(2 * n), context(EngineRunContext.smallJghm(), dir.resolve("straight")));
         assertThat(straight.rows()).hasSize((int) (2 * n / logEvery + 1));
+        assertThat(straight.rows()).isNotEqualTo(constant.rows());
 
         Path first = dir.resolve("first");
         assertThatThrownBy(() -> run(task.apply(2 * n), context(new Killed(EngineRunContext.smallJghm(), batch, n),
                 first).checkpointEvery(n))).hasMessageContaining("killed after " + n);
         assertThat(first.resolve("checkpoint.safetensors")).isNotEmptyFile();
 
-        Run resumed = run(task.apply(2 * n), context(EngineRunContext.smallJghm(), dir.resolve("resumed"))
-                .resume(first));
-        assertThat(resumed.rows()).as("metrics rows from step N on")
-                .containsExactlyElementsOf(straight.rows().subList((int) (n / logEvery), straight.rows().size()));
-        Map<String, Double> a = new LinkedHashMap<>(straight.summary());
-        Map<String, Double> b = new LinkedHashMap<>(resumed.summary());
-        assertThat(a.remove("steps_per_s")).isPositive();
-        assertThat(b.remove("steps_per_s")).isPositive();
-        assertThat(b).isEqualTo(a);
+        assertResumed(straight, run(task.apply(2 * n), context(EngineRunContext.smallJghm(), dir.resolve("resumed"))
+                .resume(first)), n, logEvery);
 
         Path evalDir = dir.resolve("evaluate");
         Run evaluated = run(task.apply(2 * n), context(EngineRunContext.smallJghm(), evalDir)
@@ -131,8 +144,9 @@ public final class ResumeRuns {
         assertThat(evaluated.rows()).as("only the measurement at the last step")
                 .containsExactly(straight.rows().get(straight.rows().size() - 1));
         assertThat(evaluated.summary()).doesNotContainKey("steps_per_s");
-        Map<String, Double> c = new LinkedHashMap<>(evaluated.summary());
-        assertThat(c).isEqualTo(a);
+        Map<String, Double> a = new LinkedHashMap<>(straight.summary());
+        a.remove("steps_per_s");
+        assertThat(evaluated.summary()).isEqualTo(a);
         assertThat(evalDir.resolve("checkpoint.safetensors")).doesNotExist();
         return straight;
     }
