@@ -34,6 +34,11 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        GenerativeParameters.validate(c);
+    }
+
+    @Override
     public DownstreamTask create(PluginConfig c) {
         return new VlmTask(new VlmSettings(GenerativeParameters.settings(c), c.getInt("captions"),
                 c.getInt("caption-eval"), c.getDouble("temperature")));

@@ -29,6 +29,11 @@ public final class DenoiseTaskProvider implements DownstreamTaskProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        GenerativeParameters.validate(c);
+    }
+
+    @Override
     public DownstreamTask create(PluginConfig c) {
         return new DenoiseTask(new DenoiseSettings(GenerativeParameters.settings(c), c.getString("noisy-field")));
     }

@@ -38,11 +38,16 @@ public final class DiffusionTaskProvider implements DownstreamTaskProvider {
     }
 
     @Override
-    public DownstreamTask create(PluginConfig c) {
-        GenerativeSettings model = GenerativeParameters.settings(c);
+    public void validate(PluginConfig c) {
+        GenerativeParameters.validate(c);
         if (!(c.getDouble("sigma-max") > c.getDouble("sigma-min"))) {
             throw c.invalid("sigma-max", "must be above sigma-min " + c.getDouble("sigma-min"));
         }
+    }
+
+    @Override
+    public DownstreamTask create(PluginConfig c) {
+        GenerativeSettings model = GenerativeParameters.settings(c);
         NoiseSchedule schedule = new NoiseSchedule(c.getDouble("sigma-max"), c.getDouble("sigma-min"),
                 c.getInt("levels"));
         return new DiffusionTask(new DiffusionSettings(model, schedule, c.getDouble("eta"), c.getInt("generate"),

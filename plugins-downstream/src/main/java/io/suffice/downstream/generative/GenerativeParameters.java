@@ -52,6 +52,16 @@ public final class GenerativeParameters {
     }
 
     /** {@code checkpoint}, {@code clip-steps}, {@code clip-batch}. */
+    /**
+     * The rule the ranges cannot state (called from each generative provider's {@code validate}, when the config
+     * is resolved): {@code heads} divides {@code width}.
+     */
+    public static void validate(PluginConfig c) {
+        if (c.getInt("width") % c.getInt("heads") != 0) {
+            throw c.invalid("heads", "must divide width " + c.getInt("width"));
+        }
+    }
+
     public static List<ParameterSpec> towerSpecs() {
         return List.of(
                 ParameterSpec.ofString("checkpoint", "", "a clip run (its folder or checkpoint.safetensors, same "
@@ -68,13 +78,8 @@ public final class GenerativeParameters {
      * {@code clip-steps}, {@code clip-batch}, {@code image-field}, {@code text-field}). Their ranges are declared in
      * {@link #specs} and checked when the config is resolved; only what relates two keys is checked here.
      *
-     * @throws IllegalArgumentException from {@link PluginConfig#invalid} when {@code heads} does not divide
-     *                                  {@code width}
      */
     public static GenerativeSettings settings(PluginConfig c) {
-        if (c.getInt("width") % c.getInt("heads") != 0) {
-            throw c.invalid("heads", "must divide width " + c.getInt("width"));
-        }
         return new GenerativeSettings(Conditioning.parse(c.getString("conditioning")), c.getLong("steps"),
                 c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"), c.getLong("log-every"),
                 c.getInt("eval-samples"), c.getString("checkpoint"), c.getLong("clip-steps"), c.getInt("clip-batch"),

@@ -119,7 +119,7 @@ class GenerativeConfigsTest {
             assertThat(specs.get(k).range().contains(0)).as(k).isFalse();
             assertThat(specs.get(k).range().contains(1)).as(k).isTrue();
         }
-        assertThatThrownBy(() -> tp.create(resolve(PluginKind.DOWNSTREAM, tp, Map.of("name", name),
+        assertThatThrownBy(() -> tp.validate(resolve(PluginKind.DOWNSTREAM, tp, Map.of("name", name),
                 Map.of("width", 30, "heads", 4)))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("heads").hasMessageContaining("must divide width 30");
     }
