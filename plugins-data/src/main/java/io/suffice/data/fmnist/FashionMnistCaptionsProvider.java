@@ -39,6 +39,12 @@ public final class FashionMnistCaptionsProvider implements DatasetProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        templates(c, "caption-templates");
+        templates(c, "prompt-templates");
+    }
+
+    @Override
     public Dataset create(PluginConfig c) {
         List<String> captions = templates(c, "caption-templates");
         List<String> prompts = templates(c, "prompt-templates");

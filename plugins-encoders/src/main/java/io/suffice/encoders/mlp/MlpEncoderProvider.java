@@ -33,6 +33,13 @@ public final class MlpEncoderProvider implements EncoderProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        if (c.getString("tokens").equals(MlpEncoder.BAG_OF_WORDS) && c.getLong("pad") >= c.getLong("vocab")) {
+            throw c.invalid("pad", "the padding token must be a token value below vocab = " + c.getLong("vocab"));
+        }
+    }
+
+    @Override
     public Encoder create(PluginConfig c) {
         if (c.getLongList("hidden").stream().anyMatch(w -> w < 1)) {
             throw c.invalid("hidden", "widths must be at least 1");

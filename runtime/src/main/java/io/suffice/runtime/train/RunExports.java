@@ -25,16 +25,25 @@ final class RunExports {
         this.run = run;
     }
 
+    /** Writes the exports of {@code plan} at {@code step}, with the run's own identity. */
     void write(TrainingPlan plan, long step) {
+        write(plan, step, run.metadata());
+    }
+
+    /**
+     * Writes the exports with the identity (task, config hash) of the run that trained them ({@code suffice export}
+     * passes the checkpoint's, so its files equal those {@code run.export} wrote).
+     */
+    void write(TrainingPlan plan, long step, Map<String, String> identity) {
         if (plan.exports().isEmpty()) {
             LOG.warn("{}: run.export is set but the task exports nothing", plan.label());
             return;
         }
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("suffice.task", run.metadata().getOrDefault("task", ""));
+        props.put("suffice.task", identity.getOrDefault("task", ""));
         props.put("suffice.label", plan.label());
         props.put("suffice.step", Long.toString(step));
-        props.put("suffice.config_sha256", run.metadata().getOrDefault("config_sha256", ""));
+        props.put("suffice.config_sha256", identity.getOrDefault("config_sha256", ""));
         props.put("suffice.version", RunIdentity.version());
         for (var e : plan.exports().entrySet()) {
             Path file = run.exportDirectory().resolve(e.getKey() + ".onnx");

@@ -152,7 +152,7 @@ public final class TrainingCore implements Trainer {
             if (resume == null) {
                 throw new IllegalStateException("suffice export needs a checkpoint to restore");
             }
-            new RunExports(run).write(plan, start);
+            new RunExports(run).write(plan, start, resumedCheckpoint().metadata());
             throw new ExportFinished(start);
         }
         try (TrainStep step = TrainStep.of(executor.get(), autodiff, plan)) {
@@ -258,11 +258,17 @@ public final class TrainingCore implements Trainer {
                     if (t < steps) {
                         values.forEach((k, v) -> window(k).add(v));
                     }
-                    if (t % plan.logEvery() == 0 || t == steps) {
+                    boolean evaluate = plan.evaluator() != null && plan.evaluateEvery() > 0
+                            && (t % plan.evaluateEvery() == 0 || t == steps);
+                    if (t % plan.logEvery() == 0 || t == steps || evaluate) {
                         long now = System.nanoTime();
                         if (!plan.auxiliary()) {
-                            metrics.log(t, row(values, t > rowStart ? (t - rowStart) / ((now - tRow) / 1e9)
-                                    : Double.NaN));
+                            Map<String, Double> row = row(values, t > rowStart ? (t - rowStart) / ((now - tRow) / 1e9)
+                                    : Double.NaN);
+                            if (evaluate) {
+                                row.putAll(plan.evaluator().evaluate(t));
+                            }
+                            metrics.log(t, row);
                         }
                         rowSums.clear();
                         rowCount = 0;

@@ -128,6 +128,7 @@ class TrainingCoreTest {
         ParameterStore store = ParameterStore.of(g);
         return TrainingPlan.builder("lsq", g, loss, store, new Momentum(eta), t -> batch(t), steps)
                 .metric("w_norm", wNorm).logEvery(logEvery).window(5).listener("counter", counter)
+                .evaluate(5, t -> Map.of("eval_w0", store.get("w").floats().get(0) + 0.0))
                 .inputs(List.of(x, y))
                 .export("model", new TrainingPlan.Export(List.of(x), Map.of("prediction", g.matMul(x, w))))
                 .build();
@@ -180,7 +181,10 @@ class TrainingCoreTest {
         assertThat(resumed.result().last()).isEqualTo(straight.result().last());
         assertThat(resumed.seen()).as("listener state carried").isEqualTo(straight.seen());
         assertThat(straight.rows().get(0)).startsWith("0 {loss=");
-        assertThat(straight.rows()).hasSize(15); // steps 0, 3, ..., 39 and 40
+        // rows every 3 steps (0, 3, ..., 39), every evaluation (0, 5, ..., 40) and after the last update
+        assertThat(straight.rows()).hasSize(14 + 8 - 3 + 1);
+        assertThat(straight.rows()).filteredOn(r -> r.contains("eval_w0")).extracting(r -> r.split(" ")[0])
+                .containsExactly("0", "5", "10", "15", "20", "25", "30", "35", "40");
     }
 
     @Test
