@@ -119,7 +119,8 @@ public final class ClipTask implements DownstreamTask {
             if (labelled.isEmpty()) {
                 summary.putAll(eval.run(rng.split()));
             } else {
-                summary.putAll(eval.clipRisk(rng.split()));
+                // no oracle here: the risk alone, without the NaN Bayes columns
+                summary.put("eval_clip_risk", eval.clipRisk(rng.split()).get("eval_clip_risk"));
                 AtomicFiles.writeString(ctx.directory().resolve(VOCABULARY),
                         String.join("\n", labelled.get().vocabulary()) + "\n");
                 summary.putAll(new LabelledEvaluation(s, labelled.get(), model).run(ctx));
