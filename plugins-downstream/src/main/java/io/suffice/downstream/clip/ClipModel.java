@@ -59,7 +59,8 @@ public final class ClipModel implements AutoCloseable {
     private final Encoder encoder;
     private final long seed;
     private final String objective;
-    private final DType tokenType;
+    private final DType imageType;
+    private final DType textType;
     private final long imageLength;
     private final long textLength;
     private final Executor executor;
@@ -108,10 +109,27 @@ public final class ClipModel implements AutoCloseable {
      */
     public ClipModel(Encoder encoder, long seed, String objective, DType tokenType, long imageLength, long textLength,
                      int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
+        this(encoder, seed, objective, tokenType, imageLength, tokenType, textLength, batch, k, guidePenalty, oracle,
+                executor);
+    }
+
+    /**
+     * A model whose towers read fields of different dtypes (e.g. float32 pixels {@code [n, 784]} for the image tower,
+     * int64 word ids {@code [n, T]} for the text tower; the encoder decides how each becomes a vector), each with its
+     * own length; otherwise as {@link #ClipModel(Encoder, long, String, DType, long, long, int, int, double,
+     * BayesOracle, Executor)}. Graph and parameters are the same as that constructor's when the two dtypes agree.
+     *
+     * @param imageType dtype of the image field
+     * @param textType  dtype of the text field
+     */
+    public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
+                     long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
         this.encoder = encoder;
         this.seed = seed;
         this.objective = ContrastiveObjective.check(objective);
-        this.tokenType = tokenType;
+        this.imageType = imageType;
+        this.textType = textType;
+        DType tokenType = imageType != DType.INT64 ? imageType : textType;
         this.imageLength = imageLength;
         this.textLength = textLength;
         this.executor = executor;
@@ -120,8 +138,8 @@ public final class ClipModel implements AutoCloseable {
         this.guideOracle = guided ? requireOracle(oracle, tokenType) : null;
         Graph g = new Graph(seed);
         this.graph = g;
-        this.imageInput = g.input(IMAGE, tokenType, Shape.DYNAMIC, imageLength);
-        this.textInput = g.input(TEXT, tokenType, Shape.DYNAMIC, textLength);
+        this.imageInput = g.input(IMAGE, imageType, Shape.DYNAMIC, imageLength);
+        this.textInput = g.input(TEXT, textType, Shape.DYNAMIC, textLength);
         EncoderTrace ti = encoder.withName(IMAGE).trace(g, imageInput);
         EncoderTrace tt = encoder.withName(TEXT).trace(g, textInput);
         this.imageEmbedding = ti.output();
@@ -305,10 +323,10 @@ public final class ClipModel implements AutoCloseable {
         return guidePenalty;
     }
 
-    /** Image embeddings of int tokens {@code [n, T]}, as {@code [n][e]}. */
+    /** Image embeddings of the image field's rows ({@code [n, T]} tokens or {@code [n, D]} values), as {@code [n][e]}. */
     public double[][] embedImages(HostTensor tokens) {
         if (embedImage == null) {
-            embedImage = embedder(IMAGE, imageLength);
+            embedImage = embedder(IMAGE, imageType, imageLength);
         }
         return embed(embedImage, IMAGE, tokens);
     }
@@ -316,15 +334,15 @@ public final class ClipModel implements AutoCloseable {
     /** Text embeddings. */
     public double[][] embedTexts(HostTensor tokens) {
         if (embedText == null) {
-            embedText = embedder(TEXT, textLength);
+            embedText = embedder(TEXT, textType, textLength);
         }
         return embed(embedText, TEXT, tokens);
     }
 
     /** One tower's forward pass in a graph of its own; its parameters are fed from the live store on every run. */
-    private Executable embedder(String tower, long length) {
+    private Executable embedder(String tower, DType type, long length) {
         Graph g = new Graph(seed);
-        Value x = g.input(tower, tokenType, Shape.DYNAMIC, length);
+        Value x = g.input(tower, type, Shape.DYNAMIC, length);
         Value f = encoder.withName(tower).forward(g, x);
         List<Value> in = new ArrayList<>(g.parameters());
         in.add(x);

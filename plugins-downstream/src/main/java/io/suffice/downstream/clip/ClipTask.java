@@ -2,6 +2,8 @@ package io.suffice.downstream.clip;
 
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
+import io.suffice.api.data.ZeroShotSource;
+import io.suffice.api.io.AtomicFiles;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.BayesRisks;
@@ -36,6 +38,13 @@ import java.util.SplittableRandom;
  * end, {@link ClipEvaluation} measures the CLIP risk, zero-shot classification and the sufficiency probe beside the
  * dataset's Bayes oracle (when it has one); the summary reports the mean of the last 100 training losses beside the
  * Bayes CLIP risk.
+ * <p>
+ * On a labelled image-caption dataset (one offering {@link Dataset#zeroShot()}, e.g. {@code fashion-mnist-captions}:
+ * float pixels for the image tower, int word ids for the text tower, each tower's input dtype and length taken from
+ * the dataset's batch) the JGHM zero-shot and sufficiency evaluations give way to {@link LabelledEvaluation}:
+ * zero-shot top-1 with a prompt ensemble, a linear probe and a supervised reference, on the held-out test split;
+ * the text tower's vocabulary is written as {@value #VOCABULARY} (for {@code suffice zero-shot --vocab} on the
+ * exported towers).
  */
 public final class ClipTask implements DownstreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(ClipTask.class);
@@ -43,6 +52,9 @@ public final class ClipTask implements DownstreamTask {
     static final int LAST = 100;
     /** Stream id of the training data ({@link io.suffice.api.train.StepRandom}). */
     static final long TRAINING_STREAM = 0;
+
+    /** The text tower's vocabulary (line i = token id i), written beside the exports for labelled datasets. */
+    static final String VOCABULARY = "vocab.txt";
 
     private final ClipSettings s;
 
@@ -77,8 +89,9 @@ public final class ClipTask implements DownstreamTask {
                 encoder.getClass().getSimpleName(), s.objective(),
                 s.guided() ? ", guided (penalty " + s.guidePenalty() + ")" : "", s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
+        Optional<ZeroShotSource> labelled = data.zeroShot();
         try (ClipModel model = new ClipModel(encoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
-                tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
+                tx0.dtype(), tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
                 ctx.executor())) {
             summary.put("parameters", (double) model.store().count());
             TrainingPlan plan = plan(model, ctx, data);
@@ -103,7 +116,15 @@ public final class ClipTask implements DownstreamTask {
             }
             ClipEvaluation eval = new ClipEvaluation(s, data, oracle.orElse(null), model, ctx.directory(),
                     ctx.figures());
-            summary.putAll(eval.run(rng.split()));
+            if (labelled.isEmpty()) {
+                summary.putAll(eval.run(rng.split()));
+            } else {
+                // no oracle here: the risk alone, without the NaN Bayes columns
+                summary.put("eval_clip_risk", eval.clipRisk(rng.split()).get("eval_clip_risk"));
+                AtomicFiles.writeString(ctx.directory().resolve(VOCABULARY),
+                        String.join("\n", labelled.get().vocabulary()) + "\n");
+                summary.putAll(new LabelledEvaluation(s, labelled.get(), model).run(ctx));
+            }
         }
         return new TaskResult(summary);
     }

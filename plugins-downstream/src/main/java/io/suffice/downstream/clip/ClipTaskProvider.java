@@ -36,15 +36,21 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                         + "labels are drawn from the oracle's root posterior, which has the same distribution)"),
                 ParameterSpec.ofInt("eval-groups", 2000, "fresh K-candidate groups for the final CLIP risk").atLeast(1),
                 ParameterSpec.ofInt("bayes-samples", 10000, "samples of the oracle's Bayes risk estimates").atLeast(1),
-                ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip)")
-                        .nonNegative(),
+                ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip; "
+                        + "labelled datasets: the first of the test split, also those of the probe and the supervised "
+                        + "reference)").nonNegative(),
                 ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 250L),
                         "prompt counts M per class of the zero-shot evaluation").atLeast(1),
-                ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)").nonNegative(),
+                ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip; "
+                        + "labelled datasets: the linear probe on the first training images' embeddings)")
+                        .nonNegative(),
                 ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe").atLeast(1),
                 ParameterSpec.ofDouble("guide-penalty", 0, "the guided variant (paper: 1e-3): adds this times the "
                         + "squared distance of each block's hidden state (first S channels) to the oracle's BP beliefs "
-                        + "of the matching tree level, per sequence, to the optimised objective; 0 = standard").nonNegative());
+                        + "of the matching tree level, per sequence, to the optimised objective; 0 = standard").nonNegative(),
+                ParameterSpec.ofBoolean("supervised", true, "labelled datasets (fashion-mnist-captions): also train "
+                        + "the image tower's architecture + a linear layer on the labels (same steps, rows and "
+                        + "optimizer) as the supervised reference, summary key supervised_top1"));
     }
 
     @Override
@@ -65,6 +71,6 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test"), guide));
+                c.getInt("probe-test"), guide, c.getBoolean("supervised")));
     }
 }
