@@ -73,6 +73,12 @@ final class FakeRunContext implements RunContext {
         return (step, values) -> rows.add(new Row(step, Map.copyOf(values)));
     }
 
+    /** The engine-backed trainer of the api contract (see {@link ContractTrainer}). */
+    @Override
+    public io.suffice.api.train.Trainer trainer() {
+        return new ContractTrainer(metrics());
+    }
+
     @Override
     public Progress progress(String label, long total) {
         return new Progress() {
