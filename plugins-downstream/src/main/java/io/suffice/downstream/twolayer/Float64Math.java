@@ -98,7 +98,9 @@ public final class Float64Math {
 
     /**
      * The complementary error function by W. J. Cody's rational Chebyshev approximations (Math. Comp. 23 (1969)
-     * 631-638; the coefficients of his double-precision CALERF, maximal relative error below 1e-16 in each range):
+     * 631-638; the coefficients of his double-precision CALERF; as evaluated here in float64 the relative error is at
+     * most 1.5e-15 from -6 to 26.5 against a 90-digit reference, and its autodiff derivative is within 6e-14 relative
+     * of {@code -2/sqrt(pi) exp(-x^2)}; tested):
      * <pre>
      *   |x| &lt;= 0.46875:        erfc(x) = 1 - x A(x^2) / B(x^2)
      *   0.46875 &lt; |x| &lt;= 4:    erfc(|x|) = exp(-x^2) C(|x|) / D(|x|)

@@ -14,8 +14,8 @@ import io.suffice.api.graph.Value;
  * {@code c} to the derivative bounds.
  * <p>
  * Graph form: {@code c z + ((1 - c) z) Phi(z)} with {@code Phi} from {@link Float64Math#normalCdf}, i.e. W. J. Cody's
- * rational approximations of erfc (relative error about 1e-16), because ONNX Runtime has no float64 Erf kernel; the
- * derivative autodiff takes of it matches {@code Phi(z) + z p(z)} to about 1e-15 (tested).
+ * rational approximations of erfc (relative error below 2e-15 as evaluated), because ONNX Runtime has no float64 Erf
+ * kernel; the derivative autodiff takes of it matches {@code Phi(z) + z p(z)} to below 1e-15 (tested).
  *
  * @param c leakiness in [0, 1)
  */
