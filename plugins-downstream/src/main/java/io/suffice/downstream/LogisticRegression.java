@@ -53,31 +53,20 @@ public final class LogisticRegression implements DownstreamTask {
         int n = y.length;
         int d = x.length / n;
 
-        Graph g = new Graph(0);
-        Value xs = g.input(TwoLayerGraph.X, DType.FLOAT64, Shape.DYNAMIC, d);
-        Value ys = g.input(TwoLayerGraph.Y, DType.FLOAT64, Shape.DYNAMIC);
-        Value w = g.parameter(WEIGHTS, DType.FLOAT64, Shape.of(d), Init.zeros());
-        Value f = g.reshape(g.matMul(xs, g.reshape(w, d, 1)), -1);
-        Value margins = LogisticDiagnostics.margins(g, f, ys);
-        Value risk = LogisticDiagnostics.risk(g, margins);
-        Value norm = LogisticDiagnostics.norm(g, List.of(w));
-
+        Model model = Model.build(d);
         Map<String, HostTensor> all = Map.of(TwoLayerGraph.X, HostTensor.of(x, n, d), TwoLayerGraph.Y,
                 HostTensor.of(y, n));
         PhaseTransitionTracker tracker = new PhaseTransitionTracker(targetRisk);
-        TrainingPlan plan = TrainingPlan.builder("logistic-regression", g, risk, ParameterStore.of(g),
-                        context.optimizer(), step -> all, steps)
+        TrainingPlan.Builder plan = TrainingPlan.builder("logistic-regression", model.graph(), model.risk(),
+                        ParameterStore.of(model.graph()), context.optimizer(), step -> all, steps)
                 .lossName(LogisticDiagnostics.RISK)
-                .metric(LogisticDiagnostics.PARAM_NORM, norm)
-                .metric(LogisticDiagnostics.NORMALIZED_MARGIN, LogisticDiagnostics.normalizedMargin(g, margins, norm))
-                .metric(LogisticDiagnostics.ACCURACY, LogisticDiagnostics.accuracy(g, margins))
                 .gradientMetrics(LogisticDiagnostics.gradNorm())
-                .inputs(List.of(xs, ys))
+                .inputs(List.of(model.x(), model.y()))
                 .logEvery(logEvery)
                 .listener("phase-transition", tracker)
-                .export("logistic-regression", new TrainingPlan.Export(List.of(xs), Map.of("f", f)))
-                .build();
-        TrainingResult result = context.trainer().fit(plan);
+                .export("logistic-regression", new TrainingPlan.Export(List.of(model.x()), Map.of("f", model.f())));
+        model.metrics().forEach(plan::metric);
+        TrainingResult result = context.trainer().fit(plan.build());
         Map<String, Double> summary = new LinkedHashMap<>();
         for (String k : LogisticDiagnostics.COLUMNS) {
             summary.put(k, TwoLayerGd.last(result, k));
@@ -86,5 +75,26 @@ public final class LogisticRegression implements DownstreamTask {
         summary.put("risk_increases", (double) tracker.riskIncreases());
         summary.put("steps_to_target", (double) tracker.stepsToTarget());
         return new TaskResult(summary);
+    }
+
+    /**
+     * The linear model's graph: inputs {@code x} [n, d] and {@code y} [n], parameter {@code w} [d] (zeros), output
+     * {@code f = x w}, the risk and the metrics {@code param_norm}, {@code normalized_margin}, {@code accuracy}.
+     */
+    record Model(Graph graph, Value x, Value y, Value w, Value f, Value risk, Map<String, Value> metrics) {
+        static Model build(int d) {
+            Graph g = new Graph(0);
+            Value xs = g.input(TwoLayerGraph.X, DType.FLOAT64, Shape.DYNAMIC, d);
+            Value ys = g.input(TwoLayerGraph.Y, DType.FLOAT64, Shape.DYNAMIC);
+            Value w = g.parameter(WEIGHTS, DType.FLOAT64, Shape.of(d), Init.zeros());
+            Value f = g.reshape(g.matMul(xs, g.reshape(w, d, 1)), -1);
+            Value margins = LogisticDiagnostics.margins(g, f, ys);
+            Value norm = LogisticDiagnostics.norm(g, List.of(w));
+            Map<String, Value> metrics = new LinkedHashMap<>();
+            metrics.put(LogisticDiagnostics.PARAM_NORM, norm);
+            metrics.put(LogisticDiagnostics.NORMALIZED_MARGIN, LogisticDiagnostics.normalizedMargin(g, margins, norm));
+            metrics.put(LogisticDiagnostics.ACCURACY, LogisticDiagnostics.accuracy(g, margins));
+            return new Model(g, xs, ys, w, f, LogisticDiagnostics.risk(g, margins), metrics);
+        }
     }
 }
