@@ -18,7 +18,7 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
     @Override
     public String description() {
         return "two-layer network (1/m) sum_j a_j phi(w_j . x) on the logistic loss, trained by the run's optimizer "
-                + "(plain Java), with phase-transition and margin diagnostics";
+                + "(float64 engine graph), with phase-transition and margin diagnostics";
     }
 
     @Override
@@ -32,7 +32,8 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("steps", 10000, "number of optimizer steps T"),
                 ParameterSpec.ofInt("log-every", 10, "write a metrics row every this many steps"),
                 ParameterSpec.ofDouble("target-risk", 1e-3, "risk whose first-reaching step is reported"),
-                ParameterSpec.ofInt("batch-size", 0, "minibatch size for sgd (0: full batch)"));
+                ParameterSpec.ofInt("batch-size", 0,
+                        "minibatch size for sgd, rows drawn per step from (seed, step) (0: full batch)"));
     }
 
     @Override
