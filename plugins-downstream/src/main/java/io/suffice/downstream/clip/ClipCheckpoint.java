@@ -18,7 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The clip task's resumable state: completed steps and named tensors (parameters as {@code param/<name>}, optimizer
+ * The binary checkpoint format the generative tasks still write ({@code GenerativeCheckpoint}); the clip task
+ * checkpoints through the training core now ({@code run.checkpoint-every}, safetensors). Goes away with
+ * {@code GenerativeCheckpoint} when the generative tasks move onto the core.
+ * <p>
+ * Originally the clip task's resumable state: completed steps and named tensors (parameters as {@code param/<name>}, optimizer
  * state as {@code optim/<key>}, the recent losses as {@code task/<key>}). A small self-contained binary format
  * (magic, step, then per tensor: name, dtype, dims, little-endian bytes), written atomically (temporary file, fsync,
  * atomic move) so a crash never leaves a torn checkpoint.

@@ -41,10 +41,6 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                         "prompt counts M per class of the zero-shot evaluation"),
                 ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)"),
                 ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"),
-                ParameterSpec.ofInt("checkpoint-every", 0, "write checkpoint.bin (parameters, optimizer state, step) "
-                        + "into the run folder every this many steps, atomically (0: never)"),
-                ParameterSpec.ofString("resume", "", "checkpoint.bin of an earlier run of the same config to "
-                        + "continue from (empty: start afresh)"),
                 ParameterSpec.ofDouble("guide-penalty", 0, "the guided variant (paper: 1e-3): adds this times the "
                         + "squared distance of each block's hidden state (first S channels) to the oracle's BP beliefs "
                         + "of the matching tree level, per sequence, to the optimised objective; 0 = standard"));
@@ -60,7 +56,7 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
         if (c.getInt("candidates") < 2) {
             throw c.invalid("candidates", "must be at least 2");
         }
-        for (String k : List.of("zero-shot-images", "probe-train", "checkpoint-every")) {
+        for (String k : List.of("zero-shot-images", "probe-train")) {
             if (c.getLong(k) < 0) {
                 throw c.invalid(k, "must be >= 0");
             }
@@ -81,6 +77,6 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume"), guide));
+                c.getInt("probe-test"), guide));
     }
 }

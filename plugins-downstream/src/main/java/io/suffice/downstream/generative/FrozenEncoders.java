@@ -2,14 +2,11 @@ package io.suffice.downstream.generative;
 
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
-import io.suffice.api.model.Encoder;
-import io.suffice.api.optim.Optimizer;
-import io.suffice.api.optim.StepInfo;
-import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.api.train.TrainingDivergedException;
-import io.suffice.downstream.clip.ClipCheckpoint;
+import io.suffice.api.train.StepRandom;
+import io.suffice.api.train.TrainingPlan;
+import io.suffice.api.train.TrainingResult;
 import io.suffice.downstream.clip.ClipModel;
 import io.suffice.downstream.clip.ContrastiveObjective;
 import org.slf4j.Logger;
@@ -20,17 +17,23 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The trained parameters of a contrastive image/text pair (contrastive-jghm.md sec. 3), the source of the frozen
- * encoders of the generative tasks: read from a clip task's {@code checkpoint.bin} when one is given, otherwise
- * obtained by a short K-candidate CLIP run of the run's encoder and optimizer inside the task (logged, not written
- * to metrics.csv, whose columns belong to the generative task).
+ * encoders of the generative tasks: read from a clip run's checkpoint by the training core when one is given,
+ * otherwise obtained by a short K-candidate CLIP run of the run's encoder and optimizer inside the task (an auxiliary
+ * run of the core: progress only, no metrics rows or checkpoints, which belong to the generative task).
  */
 public final class FrozenEncoders {
     private static final Logger LOG = LoggerFactory.getLogger(FrozenEncoders.class);
     private static final int CANDIDATES = 4;
+    /** Mixed into the run seed for the pre-training's data stream, so it differs from the task's own. */
+    private static final long PRETRAINING_SEED = 0x5DEECE66DL;
+    /** The pre-training stream of the one sample that tells the token dtype and lengths. */
+    private static final long PROBE_STREAM = 1;
+    /** Loss name of the pre-training (its divergence report names it, so it is not mistaken for the task's). */
+    private static final String PRETRAINING_LOSS = "clip_loss";
+    private static final int WINDOW = 100;
 
     /** Trained parameters by name ({@code image.*}, {@code text.*}) and the mean of the last CLIP losses (or NaN). */
     public record Pretrained(Map<String, HostTensor> parameters, double clipRiskLast100) {
@@ -64,66 +67,67 @@ public final class FrozenEncoders {
         }
         Pretrained pre = checkpoint.isEmpty()
                 ? train(ctx, clipSteps, clipBatch, imageField, textField)
-                : fromCheckpoint(Path.of(checkpoint));
+                : fromCheckpoint(ctx, Path.of(checkpoint));
         summary.put(CLIP_RISK, pre.clipRiskLast100());
         return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(),
                 checkpoint.isEmpty() ? "the in-task CLIP pre-training" : "clip checkpoint " + checkpoint,
                 ctx.executor());
     }
 
-    /** The parameters stored in a clip checkpoint ({@code param/<name>} entries). */
-    public static Pretrained fromCheckpoint(Path file) throws IOException {
-        ClipCheckpoint c = ClipCheckpoint.read(file);
-        if (GenerativeCheckpoint.isGenerative(c)) {
-            throw new IOException(file + " is a checkpoint of a generative task, not of a clip run: give it as "
-                    + "task.resume (task.checkpoint takes a clip run's checkpoint.bin with the trained towers)");
-        }
-        Map<String, HostTensor> params = new LinkedHashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("param/")) {
-                params.put(k.substring("param/".length()), v);
+    /**
+     * The trained towers of a clip run, read by the training core ({@link io.suffice.api.train.Trainer#parameters}):
+     * every parameter of its checkpoint, of which the caller uses its tower's {@code <tower>.*} entries.
+     *
+     * @param file a clip run's folder or its checkpoint file
+     * @throws IllegalArgumentException one line naming the file: what the core finds wrong with it, or that it holds
+     *                                  no clip towers (no {@code image.*} or no {@code text.*} parameters, e.g. a
+     *                                  generative task's own checkpoint, which is resumed rather than read as towers)
+     */
+    public static Pretrained fromCheckpoint(RunContext ctx, Path file) {
+        Map<String, HostTensor> params = ctx.trainer().parameters(file);
+        for (String tower : new String[]{ClipModel.IMAGE, ClipModel.TEXT}) {
+            if (params.keySet().stream().noneMatch(k -> k.startsWith(tower + "."))) {
+                throw new IllegalArgumentException(file + " holds no clip towers: no " + tower + ".* parameter among "
+                        + params.size() + " (" + String.join(", ", params.keySet().stream().limit(5).toList())
+                        + (params.size() > 5 ? ", ..." : "") + "); give a clip run's checkpoint (a generative task's "
+                        + "own checkpoint is resumed with run.resume)");
             }
-        });
-        if (params.isEmpty()) {
-            throw new IOException(file + " holds no parameters");
         }
-        LOG.info("frozen encoders: {} parameters from {} (step {})", params.size(), file, c.step());
+        LOG.info("frozen encoders: {} parameters from {}", params.size(), file);
         return new Pretrained(params, Double.NaN);
     }
 
     /**
-     * Trains the run's encoder as a CLIP pair for {@code steps} steps of {@code batch} K=4 candidate groups.
+     * Trains the run's encoder as a CLIP pair for {@code steps} steps of {@code batch} K=4 candidate groups, through
+     * the training core as an auxiliary run (progress and divergence stop, no metrics rows, checkpoints or export:
+     * metrics.csv and the checkpoints belong to the generative task). Step t draws its groups with
+     * {@code StepRandom.of(seed ^ 0x5DEECE66D, 0, t)}, a stream of its own beside the task's.
      *
      * @param imageField batch field of the image tokens
      * @param textField  batch field of the text tokens
+     * @return copies of the trained parameters and the mean of the last 100 training losses
      */
     public static Pretrained train(RunContext ctx, long steps, int batch, String imageField, String textField) {
         Dataset data = ctx.dataset();
-        Encoder encoder = ctx.encoder();
-        Optimizer optimizer = ctx.optimizer();
-        SplittableRandom rng = new SplittableRandom(ctx.seed() ^ 0x5DEECE66DL);
-        Batch probe = data.sample(1, rng.split());
+        long seed = ctx.seed() ^ PRETRAINING_SEED;
+        Batch probe = data.sample(1, StepRandom.of(seed, PROBE_STREAM, 0));
         HostTensor im0 = probe.get(imageField);
         HostTensor tx0 = probe.get(textField);
-        LossWindow window = new LossWindow(100);
-        try (ClipModel model = new ClipModel(encoder, ctx.seed(), ContrastiveObjective.K_CANDIDATE, im0.dtype(),
-                im0.shape().dim(1), tx0.shape().dim(1), batch, CANDIDATES, ctx.executor(), ctx.differentiator());
-             Progress progress = ctx.progress("clip pre-training", steps)) {
-            for (long step = 0; step < steps; step++) {
-                Batch b = data.sample(batch * CANDIDATES, rng.split());
-                double loss = model.lossAndGradients(b.get(imageField), b.get(textField));
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(step, Map.of("clip_loss", loss), null);
-                }
-                optimizer.step(model.store().tensors(), model.gradients(), new StepInfo(step, steps, loss));
-                window.add(loss);
-                progress.update(step + 1, String.format(Locale.ROOT, "clip loss=%.4f", loss));
-            }
+        try (ClipModel model = new ClipModel(ctx.encoder(), ctx.seed(), ContrastiveObjective.K_CANDIDATE, im0.dtype(),
+                im0.shape().dim(1), tx0.shape().dim(1), batch, CANDIDATES, ctx.executor())) {
+            TrainingPlan plan = model.plan("clip pre-training", ctx.optimizer(),
+                            model.batches(data, seed, 0, batch * CANDIDATES, imageField, textField), steps)
+                    .lossName(PRETRAINING_LOSS)
+                    .window(WINDOW)
+                    .auxiliary()
+                    .build();
+            TrainingResult result = ctx.trainer().fit(plan);
             Map<String, HostTensor> params = new LinkedHashMap<>();
             model.store().asMap().forEach((k, v) -> params.put(k, v.copy()));
+            double risk = result.windowMean(PRETRAINING_LOSS);
             LOG.info(String.format(Locale.ROOT, "frozen encoders: CLIP pre-training %d steps, last-100 risk %.4f",
-                    steps, window.mean()));
-            return new Pretrained(params, window.mean());
+                    steps, risk));
+            return new Pretrained(params, risk);
         }
     }
 }

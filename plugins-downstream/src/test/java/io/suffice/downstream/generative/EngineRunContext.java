@@ -37,6 +37,10 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     private final Path dir;
     private final List<Map<String, Double>> rows = Collections.synchronizedList(new ArrayList<>());
     private final OrtExecutor executor = new OrtExecutor(ExecutionConfig.defaults());
+    private long checkpointEvery;
+    private Path resume;
+    private List<String> export = List.of();
+    private io.suffice.runtime.train.TrainingCore trainer;
 
     public EngineRunContext(Dataset data, Encoder encoder, double lr, Path dir) {
         this.data = data;
@@ -49,6 +53,34 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     public static Dataset smallJghm() {
         var model = TransitionMatrixGenerator.generate(new JghmSpec(4, 2, 3, 2, 3, 0.1, 0.1, 1.0, 3));
         return new JghmDataset(model, model, Pairing.PAIRED, 1);
+    }
+
+    /** Checkpoints every {@code n} steps into the run folder (and at the end), as {@code run.checkpoint-every}. */
+    public EngineRunContext checkpointEvery(long n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /** Resumes from a run folder or checkpoint file, as {@code run.resume}. */
+    public EngineRunContext resume(Path from) {
+        this.resume = from;
+        return this;
+    }
+
+    /** Exports the trained models in these formats, as {@code run.export}. */
+    public EngineRunContext export(List<String> formats) {
+        this.export = List.copyOf(formats);
+        return this;
+    }
+
+    /** The training core: checkpoints and exports in the run folder, metrics rows into {@link #rows()}. */
+    @Override
+    public synchronized io.suffice.api.train.Trainer trainer() {
+        if (trainer == null) {
+            trainer = io.suffice.runtime.train.TrainingCore.standalone(dir, executor, metrics(), checkpointEvery,
+                    resume, export, "test", "test: {}\n");
+        }
+        return trainer;
     }
 
     public List<Map<String, Double>> rows() {
