@@ -4,7 +4,7 @@ import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.train.TrainingPlan;
-import io.suffice.downstream.twolayer.Float64Math;
+import io.suffice.downstream.twolayer.GraphMath;
 
 import java.util.Collection;
 import java.util.List;
@@ -22,8 +22,9 @@ import java.util.Map;
  *   normalized_margin  min_i y_i f(x_i) / ||W||_F               (0 while ||W|| = 0)
  *   accuracy         fraction of samples with y_i f(x_i) &gt; 0
  * </pre>
- * The names are the {@code metrics.csv} columns of {@code two-layer-gd} and {@code logistic-regression}. The risk uses
- * {@link Float64Math#softplus}: a per-sample term {@code softplus(-margin) = e^{-margin}} stays exact down to the
+ * All in the dtype of the margins (float64 for the tasks; float32 only for the benchmark workloads of
+ * {@code two-layer-gd}, where softplus is ONNX Runtime's float32 kernel). The names are the {@code metrics.csv} columns of {@code two-layer-gd} and {@code logistic-regression}. The risk uses
+ * {@link GraphMath#softplus}: a per-sample term {@code softplus(-margin) = e^{-margin}} stays exact down to the
  * smallest doubles (a risk of 1e-300 is resolved), and its derivative {@code -sigmoid(-margin)} keeps full relative
  * accuracy however large the margin.
  */
@@ -46,7 +47,7 @@ final class LogisticDiagnostics {
 
     /** {@code mean_i softplus(-margin_i)}. */
     static Value risk(Graph g, Value margins) {
-        return g.reduceMean(Float64Math.softplus(g, g.neg(margins)), false);
+        return g.reduceMean(GraphMath.softplus(g, g.neg(margins)), false);
     }
 
     /** The Euclidean norm of all entries of {@code values} together. */
@@ -61,16 +62,16 @@ final class LogisticDiagnostics {
 
     /** {@code min_i margin_i / norm}, 0 where {@code norm} is 0. */
     static Value normalizedMargin(Graph g, Value margins, Value norm) {
-        Value zero = Float64Math.constant(g, 0);
+        Value zero = GraphMath.constant(g, 0, margins);
         Value min = g.neg(g.reduceMax(g.neg(margins), false));
         Value positive = g.greater(norm, zero);
-        Value safeNorm = g.where(positive, norm, Float64Math.constant(g, 1));
+        Value safeNorm = g.where(positive, norm, GraphMath.constant(g, 1, norm));
         return g.where(positive, g.div(min, safeNorm), zero);
     }
 
     /** The fraction of positive margins. */
     static Value accuracy(Graph g, Value margins) {
-        return g.reduceMean(g.cast(g.greater(margins, Float64Math.constant(g, 0)), DType.FLOAT64), false);
+        return g.reduceMean(g.cast(g.greater(margins, GraphMath.constant(g, 0, margins)), margins.dtype()), false);
     }
 
     /**

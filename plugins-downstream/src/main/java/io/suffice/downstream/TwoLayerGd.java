@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  * {@link io.suffice.api.train.TrainingDivergedException}. The summary holds the final diagnostics ({@code final_*}),
  * {@code phase_transition_step} (last risk increase), {@code risk_increases}, {@code steps_to_target} (-1 if never),
  * {@code normalized_margin_at_transition} and {@code max_risk}. {@code run.export: [onnx]} writes {@code two-layer}:
- * {@code x -> f(x)}.
+ * {@code x -> f(x)}. {@code precision: float32} builds the same graph in float32 with ONNX Runtime's float32 kernels
+ * for softplus, sigmoid and erf: only for the benchmark workloads, which time the step of the float32 PyTorch peer.
  */
 public final class TwoLayerGd implements DownstreamTask {
     /** The {@link StepRandom} stream of the minibatch draws. */
@@ -69,13 +70,14 @@ public final class TwoLayerGd implements DownstreamTask {
         }
         Activation phi = Activation.of(settings.activation(), settings.leakiness(), settings.huber());
         boolean minibatch = settings.batchSize() > 0 && settings.batchSize() < n;
+        DType dtype = settings.precision().equals(TwoLayerGdSettings.FLOAT32) ? DType.FLOAT32 : DType.FLOAT64;
         TwoLayerGraph net = TwoLayerGraph.build(d, settings.width(), phi,
                 initialWeights(context.seed(), settings.width(), d, settings.initScale()),
-                minibatch ? settings.batchSize() : 0);
+                minibatch ? settings.batchSize() : 0, dtype);
 
         PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
         TrainingPlan.Builder plan = TrainingPlan.builder("two-layer-gd", net.graph, net.objective, net.store,
-                        context.optimizer(), batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0),
+                        context.optimizer(), batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
                         settings.steps())
                 .loss(net.risk)
                 .lossName(LogisticDiagnostics.RISK)
@@ -118,9 +120,9 @@ public final class TwoLayerGd implements DownstreamTask {
      * the rows of the step's minibatch: the first {@code batchSize} entries of a Fisher-Yates shuffle of
      * {@code 0..n-1} driven by {@link StepRandom#of}(seed, {@link #BATCH_STREAM}, t).
      */
-    static BatchSource batches(long seed, double[] x, double[] y, int n, int d, int batchSize) {
-        HostTensor xs = HostTensor.of(x, n, d);
-        HostTensor ys = HostTensor.of(y, n);
+    static BatchSource batches(long seed, double[] x, double[] y, int n, int d, int batchSize, DType dtype) {
+        HostTensor xs = tensor(x, dtype, n, d);
+        HostTensor ys = tensor(y, dtype, n);
         if (batchSize == 0) {
             Map<String, HostTensor> all = Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys);
             return step -> all;
@@ -131,6 +133,17 @@ public final class TwoLayerGd implements DownstreamTask {
             drawBatch(perm, rows, StepRandom.of(seed, BATCH_STREAM, step));
             return Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys, TwoLayerGraph.BATCH, rows);
         };
+    }
+
+    private static HostTensor tensor(double[] v, DType dtype, long... dims) {
+        if (dtype == DType.FLOAT64) {
+            return HostTensor.of(v, dims);
+        }
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return HostTensor.of(f, dims);
     }
 
     /** Partial Fisher-Yates on the identity: {@code rows} gets the first entries of a fresh shuffle. */

@@ -33,7 +33,9 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("log-every", 10, "write a metrics row every this many steps"),
                 ParameterSpec.ofDouble("target-risk", 1e-3, "risk whose first-reaching step is reported"),
                 ParameterSpec.ofInt("batch-size", 0,
-                        "minibatch size for sgd, rows drawn per step from (seed, step) (0: full batch)"));
+                        "minibatch size for sgd, rows drawn per step from (seed, step) (0: full batch)"),
+                ParameterSpec.ofChoice("precision", "float64 (exact, the experiments) or float32 (benchmarks: the "
+                        + "float32 step of the PyTorch peer)", TwoLayerGdSettings.FLOAT64, TwoLayerGdSettings.FLOAT32));
     }
 
     @Override
@@ -61,6 +63,6 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
         }
         return new TwoLayerGd(new TwoLayerGdSettings(width, c.getString("activation"), c.getDouble("leakiness"),
                 c.getDouble("huber"), init, c.getLong("steps"), c.getLong("log-every"), c.getDouble("target-risk"),
-                c.getInt("batch-size")));
+                c.getInt("batch-size"), c.getString("precision")));
     }
 }

@@ -8,7 +8,7 @@ import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 import io.suffice.downstream.twolayer.Activation;
-import io.suffice.downstream.twolayer.Float64Math;
+import io.suffice.downstream.twolayer.GraphMath;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The network of the large-stepsize paper (Cai, Wu, Mei, Lindsey, Bartlett, NeurIPS 2024, Section 2) and its logistic
- * risk as one float64 engine graph:
+ * risk as one float64 engine graph (float32 only for the benchmark workloads):
  * <pre>
  *   f(x; W) = (1/m) sum_j a_j phi(w_j . x),     a_j = +1 for even j, -1 for odd j (fixed, half each),
  *   L(W)    = (1/n) sum_i softplus(-y_i f(x_i; W)),
@@ -71,20 +71,23 @@ final class TwoLayerGraph {
      * @param phi       activation
      * @param w0        initial {@code W}, {@code m x d} row-major
      * @param batchSize rows per minibatch, or 0 for full-batch training
+     * @param dtype     FLOAT64 (the task), or FLOAT32 (benchmark workloads timing the step the PyTorch peer runs)
      */
-    static TwoLayerGraph build(int d, int m, Activation phi, double[] w0, int batchSize) {
+    static TwoLayerGraph build(int d, int m, Activation phi, double[] w0, int batchSize, DType dtype) {
         if (w0.length != (long) m * d) {
             throw new IllegalArgumentException("W needs m x d = " + m + " x " + d + " values, got " + w0.length);
         }
         Graph g = new Graph(0);
-        Value x = g.input(X, DType.FLOAT64, Shape.DYNAMIC, d);
-        Value y = g.input(Y, DType.FLOAT64, Shape.DYNAMIC);
-        Value w = g.parameter(WEIGHTS, DType.FLOAT64, Shape.of(m, d), Init.values(w0));
+        Value x = g.input(X, dtype, Shape.DYNAMIC, d);
+        Value y = g.input(Y, dtype, Shape.DYNAMIC);
+        Value w = g.parameter(WEIGHTS, dtype, Shape.of(m, d), Init.values(w0));
         double[] a = new double[m];
         for (int j = 0; j < m; j++) {
             a[j] = j % 2 == 0 ? 1 : -1;
         }
-        Value signs = g.constant(HostTensor.of(a, m, 1));
+        HostTensor signTensor = HostTensor.zeros(dtype, Shape.of(m, 1));
+        Init.values(a).fill(signTensor, null);
+        Value signs = g.constant(signTensor);
         Value f = output(g, x, w, signs, phi, m);
         Value margins = LogisticDiagnostics.margins(g, f, y);
         Value risk = LogisticDiagnostics.risk(g, margins);
@@ -107,7 +110,7 @@ final class TwoLayerGraph {
     private static Value output(Graph g, Value x, Value w, Value signs, Activation phi, int m) {
         Value z = g.gemm(x, w, null, 1, 0, false, true);
         Value s = g.matMul(phi.apply(g, z), signs);
-        return g.div(g.reshape(s, -1), Float64Math.constant(g, m));
+        return g.div(g.reshape(s, -1), GraphMath.constant(g, m, s));
     }
 
     /** The trained parameter {@code W}. */

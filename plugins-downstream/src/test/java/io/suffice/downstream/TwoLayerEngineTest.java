@@ -91,7 +91,7 @@ class TwoLayerEngineTest {
         double[] y = labels(n);
         double[] w = gaussian(m * d, 1.0, 2);
         Activation phi = Activation.of(activation, 0.3, 0.5);
-        Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, 0), x, y, d, w, null);
+        Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, 0, DType.FLOAT64), x, y, d, w, null);
         double[] g = new double[m * d];
         Evaluation o = new TwoLayerNetwork(x, y, d, m, phi).evaluate(w, g, null);
         assertThat(e.get("risk")[0]).isCloseTo(o.risk(), within(1e-13 * o.risk()));
@@ -114,7 +114,7 @@ class TwoLayerEngineTest {
         double[] x = gaussian(n * d, 0.4, 1);
         double[] y = labels(n);
         double[] w = gaussian(m * d, 1.0, 2);
-        TwoLayerGraph net = TwoLayerGraph.build(d, m, Activation.of(activation, 0.3, 0.5), w, 0);
+        TwoLayerGraph net = TwoLayerGraph.build(d, m, Activation.of(activation, 0.3, 0.5), w, 0, DType.FLOAT64);
         double[] g = evaluate(net, x, y, d, w, null).get("grad");
         double h = 1e-6;
         for (int k = 0; k < w.length; k++) {
@@ -138,7 +138,7 @@ class TwoLayerEngineTest {
         double[] w = gaussian(m * d, 1.0, 4);
         Activation phi = Activation.of("leaky-gelu", 0.5, 1);
         long[] rows = {17, 3, 29, 8, 3 + 1};
-        Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, rows.length), x, y, d, w, rows);
+        Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, rows.length, DType.FLOAT64), x, y, d, w, rows);
         TwoLayerNetwork oracle = new TwoLayerNetwork(x, y, d, m, phi);
         double[] g = new double[m * d];
         Evaluation batch = oracle.evaluate(w, g, new int[]{17, 3, 29, 8, 4});
@@ -155,8 +155,8 @@ class TwoLayerEngineTest {
     void minibatchesDependOnlyOnSeedAndStepAndHoldDistinctRows() {
         double[] x = new double[20 * 2];
         double[] y = labels(20);
-        var a = TwoLayerGd.batches(5, x, y, 20, 2, 7);
-        var b = TwoLayerGd.batches(5, x, y, 20, 2, 7);
+        var a = TwoLayerGd.batches(5, x, y, 20, 2, 7, DType.FLOAT64);
+        var b = TwoLayerGd.batches(5, x, y, 20, 2, 7, DType.FLOAT64);
         long[] step9 = toLongs(a.batch(9).get("batch"));
         b.batch(3);
         assertThat(toLongs(b.batch(9).get("batch"))).containsExactly(step9);
@@ -182,7 +182,7 @@ class TwoLayerEngineTest {
         Activation phi = Activation.of("leaky-softplus", 0.5, 1);
         for (double scale : new double[]{600, 657, 670, 700, 800}) {
             double[] w = {scale, scale, -scale, -scale};
-            Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, 0), x, y, d, w, null);
+            Map<String, double[]> e = evaluate(TwoLayerGraph.build(d, m, phi, w, 0, DType.FLOAT64), x, y, d, w, null);
             double[] g = new double[m * d];
             Evaluation o = new TwoLayerNetwork(x, y, d, m, phi).evaluate(w, g, null);
             System.out.printf("scale %s: engine risk %s, oracle %s; dL/dW[0] %s vs %s%n", scale, e.get("risk")[0],

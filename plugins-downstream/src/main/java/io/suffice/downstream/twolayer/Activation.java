@@ -23,7 +23,7 @@ import java.util.List;
  * <p>
  * Each activation exists twice: as plain Java ({@link #value}, {@link #derivative}: the reference the tests hold the
  * engine to) and as float64 graph operators ({@link #apply}: what the {@code two-layer-gd} task trains), the latter
- * from operators ONNX Runtime runs in float64 on the CPU (see {@link Float64Math}); each record's Javadoc gives the
+ * from operators ONNX Runtime runs in float64 on the CPU (see {@link GraphMath}); each record's Javadoc gives the
  * formula and how its graph form is built.
  */
 public sealed interface Activation

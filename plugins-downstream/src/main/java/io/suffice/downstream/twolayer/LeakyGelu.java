@@ -13,7 +13,7 @@ import io.suffice.api.graph.Value;
  * {@code kappa = 2 p(sqrt 2) = 2 e^-1 / sqrt(2 pi) ~ 0.2935}. The leaky form scales these by {@code 1 - c} and adds
  * {@code c} to the derivative bounds.
  * <p>
- * Graph form: {@code c z + ((1 - c) z) Phi(z)} with {@code Phi} from {@link Float64Math#normalCdf}, i.e. W. J. Cody's
+ * Graph form: {@code c z + ((1 - c) z) Phi(z)} with {@code Phi} from {@link GraphMath#normalCdf}, i.e. W. J. Cody's
  * rational approximations of erfc (relative error below 2e-15 as evaluated), because ONNX Runtime has no float64 Erf
  * kernel; the derivative autodiff takes of it matches {@code Phi(z) + z p(z)} to below 1e-15 (tested).
  *
@@ -40,8 +40,8 @@ public record LeakyGelu(double c) implements Activation {
 
     @Override
     public Value apply(Graph g, Value z) {
-        Value gelu = g.mul(g.mul(Float64Math.constant(g, 1 - c), z), Float64Math.normalCdf(g, z));
-        return c == 0 ? gelu : g.add(g.mul(Float64Math.constant(g, c), z), gelu);
+        Value gelu = g.mul(g.mul(GraphMath.constant(g, 1 - c, z), z), GraphMath.normalCdf(g, z));
+        return c == 0 ? gelu : g.add(g.mul(GraphMath.constant(g, c, z), z), gelu);
     }
 
     @Override

@@ -32,15 +32,15 @@ public record LeakyHuberizedRelu(double c, double h) implements Activation {
 
     @Override
     public Value apply(Graph g, Value z) {
-        Value zero = Float64Math.constant(g, 0);
-        Value quadratic = g.div(g.mul(z, z), Float64Math.constant(g, 2 * h));
-        Value linear = g.sub(z, Float64Math.constant(g, h / 2));
+        Value zero = GraphMath.constant(g, 0, z);
+        Value quadratic = g.div(g.mul(z, z), GraphMath.constant(g, 2 * h, z));
+        Value linear = g.sub(z, GraphMath.constant(g, h / 2, z));
         Value hub = g.where(g.lessOrEqual(z, zero), zero,
-                g.where(g.lessOrEqual(z, Float64Math.constant(g, h)), quadratic, linear));
+                g.where(g.lessOrEqual(z, GraphMath.constant(g, h, z)), quadratic, linear));
         if (c == 0) {
             return hub;
         }
-        return g.add(g.mul(Float64Math.constant(g, c), z), g.mul(Float64Math.constant(g, 1 - c), hub));
+        return g.add(g.mul(GraphMath.constant(g, c, z), z), g.mul(GraphMath.constant(g, 1 - c, z), hub));
     }
 
     @Override

@@ -23,7 +23,7 @@ public record LeakyRelu(double c) implements Activation {
 
     @Override
     public Value apply(Graph g, Value z) {
-        return g.where(g.greaterOrEqual(z, Float64Math.constant(g, 0)), z, g.mul(z, Float64Math.constant(g, c)));
+        return g.where(g.greaterOrEqual(z, GraphMath.constant(g, 0, z)), z, g.mul(z, GraphMath.constant(g, c, z)));
     }
 
     @Override

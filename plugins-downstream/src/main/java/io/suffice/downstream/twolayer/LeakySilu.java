@@ -11,7 +11,7 @@ import io.suffice.api.graph.Value;
  * (since {@code SiLU'(-z) = 1 - SiLU'(z)}), {@code kappa ~ 0.43923}; {@code beta = SiLU''(0) = 1/2}. The leaky form
  * scales these by {@code 1 - c} and adds {@code c} to the derivative bounds.
  * <p>
- * Graph form: {@code c z + ((1 - c) z) sigmoid(z)} with {@link Float64Math#sigmoid}, which keeps full relative
+ * Graph form: {@code c z + ((1 - c) z) sigmoid(z)} with {@link GraphMath#sigmoid}, which keeps full relative
  * accuracy for negative {@code z} where ONNX Runtime's float64 Sigmoid does not.
  *
  * @param c leakiness in [0, 1)
@@ -30,8 +30,8 @@ public record LeakySilu(double c) implements Activation {
 
     @Override
     public Value apply(Graph g, Value z) {
-        Value silu = g.mul(g.mul(Float64Math.constant(g, 1 - c), z), Float64Math.sigmoid(g, z));
-        return c == 0 ? silu : g.add(g.mul(Float64Math.constant(g, c), z), silu);
+        Value silu = g.mul(g.mul(GraphMath.constant(g, 1 - c, z), z), GraphMath.sigmoid(g, z));
+        return c == 0 ? silu : g.add(g.mul(GraphMath.constant(g, c, z), z), silu);
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.suffice.api.graph.Value;
  * {@code beta = (1 - c) / 4}; {@code phi(z) - z phi'(z) = (1 - c) (softplus(z) - z sigmoid(z))}, whose modulus is
  * largest at {@code z = 0}: {@code kappa = (1 - c) log 2}.
  * <p>
- * Graph form: {@code c z + (1 - c) softplus(z)} with {@link Float64Math#softplus} (ONNX Runtime has no float64
+ * Graph form: {@code c z + (1 - c) softplus(z)} with {@link GraphMath#softplus} (ONNX Runtime has no float64
  * Softplus kernel, and its float64 Sigmoid, the derivative, is inexact for negative arguments).
  *
  * @param c leakiness in [0, 1)
@@ -24,11 +24,11 @@ public record LeakySoftplus(double c) implements Activation {
 
     @Override
     public Value apply(Graph g, Value z) {
-        Value sp = Float64Math.softplus(g, z);
+        Value sp = GraphMath.softplus(g, z);
         if (c == 0) {
             return sp;
         }
-        return g.add(g.mul(Float64Math.constant(g, c), z), g.mul(Float64Math.constant(g, 1 - c), sp));
+        return g.add(g.mul(GraphMath.constant(g, c, z), z), g.mul(GraphMath.constant(g, 1 - c, z), sp));
     }
 
     @Override

@@ -5,7 +5,10 @@ import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 
 /**
- * Special functions built into a {@link Graph} from the operators that ONNX Runtime's CPU build runs in float64
+ * Special functions built into a {@link Graph}. For FLOAT32 values they are ONNX Runtime's own float32 kernels
+ * ({@code Softplus}, {@code Sigmoid}, {@code Erf}; the {@code precision: float32} of the benchmark workloads, which
+ * time the step the PyTorch peer runs). For FLOAT64 values they are built from the operators that ONNX Runtime's
+ * CPU build runs in float64
  * (measured on the bundled ORT 1.24.1: Add, Sub, Mul, Div, Exp, Log, Abs, Neg, Where, the comparisons, Cast), each
  * written so that both its value and the derivative the engine's autodiff takes of it are accurate to a few ulps
  * relative, in the tails too. They exist because the direct routes are not exact in float64:
@@ -20,9 +23,9 @@ import io.suffice.api.tensor.DType;
  * harmless constant), so no branch produces Inf or NaN whose zero-weighted gradient could poison the sum.
  * Where a function has a kink-free formula on both sides of 0 the side {@code z = 0} is assigned to is the same for
  * every piece, so the derivative at exactly 0 is right (a logistic regression starts with every margin 0).
- * All inputs must be FLOAT64.
+ * {@link #log1p} and {@link #erfc} take FLOAT64 only.
  */
-public final class Float64Math {
+public final class GraphMath {
     /** 1/sqrt(pi). */
     private static final double INV_SQRT_PI = 5.6418958354775628695e-1;
     /** Beyond this |x|, erfc(x) underflows double precision (Cody's XBIG is 26.543; we cut a little later). */
@@ -45,12 +48,17 @@ public final class Float64Math {
     private static final double[] Q = {2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
             6.05183413124413191e-2, 2.33520497626869185e-3};
 
-    private Float64Math() {
+    private GraphMath() {
     }
 
     /** A FLOAT64 scalar constant. */
     public static Value constant(Graph g, double v) {
         return g.scalar(v, DType.FLOAT64);
+    }
+
+    /** A scalar constant of {@code like}'s dtype. */
+    public static Value constant(Graph g, double v, Value like) {
+        return g.scalar(v, like.dtype());
     }
 
     /**
@@ -74,6 +82,9 @@ public final class Float64Math {
      * relative accuracy on both sides (0 is on the negative side in both pieces, so the derivative there is 1/2).
      */
     public static Value softplus(Graph g, Value z) {
+        if (z.dtype() == DType.FLOAT32) {
+            return g.softplus(z);
+        }
         requireFloat64(z);
         Value zero = constant(g, 0);
         Value pos = g.greater(z, zero);
@@ -87,6 +98,9 @@ public final class Float64Math {
      * Sigmoid, see the class comment); its autodiff derivative is {@code e^{-|z|}/(1 + e^{-|z|})^2}.
      */
     public static Value sigmoid(Graph g, Value z) {
+        if (z.dtype() == DType.FLOAT32) {
+            return g.sigmoid(z);
+        }
         requireFloat64(z);
         Value zero = constant(g, 0);
         Value one = constant(g, 1);
@@ -162,9 +176,14 @@ public final class Float64Math {
     }
 
     /**
-     * The standard normal CDF {@code Phi(z) = erfc(-z / sqrt 2) / 2}, accurate relative to itself in the lower tail.
+     * The standard normal CDF {@code Phi(z) = erfc(-z / sqrt 2) / 2}, accurate relative to itself in the lower tail
+     * (float32: {@code (1 + erf(z / sqrt 2)) / 2} with ONNX Runtime's float32 Erf).
      */
     public static Value normalCdf(Graph g, Value z) {
+        if (z.dtype() == DType.FLOAT32) {
+            Value half = constant(g, 0.5, z);
+            return g.mul(half, g.add(constant(g, 1, z), g.erf(g.div(z, constant(g, Math.sqrt(2), z)))));
+        }
         requireFloat64(z);
         return g.mul(constant(g, 0.5), erfc(g, g.neg(g.div(z, constant(g, Math.sqrt(2))))));
     }
@@ -180,7 +199,7 @@ public final class Float64Math {
 
     private static void requireFloat64(Value v) {
         if (v.dtype() != DType.FLOAT64) {
-            throw new IllegalArgumentException("Float64Math needs a FLOAT64 value, got " + v);
+            throw new IllegalArgumentException("GraphMath needs a FLOAT64 value, got " + v);
         }
     }
 }

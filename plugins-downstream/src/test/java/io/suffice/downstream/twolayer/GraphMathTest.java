@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The float64 special functions built from ONNX Runtime operators, against the plain-Java references (Math.log1p,
  * {@link Activation#softplus}, {@link Activation#sigmoid}, {@link Erf}): values and the derivatives autodiff forms.
  */
-class Float64MathTest {
+class GraphMathTest {
 
     private static final double[] EXTREMES = {0, 1e-300, -1e-300, 1e-20, -1e-20, 1e5, -1e5, 1e150, -1e150, 1e300,
             -1e300};
@@ -76,7 +76,7 @@ class Float64MathTest {
     @Test
     void log1pIsExactToAFewUlpsFromSubnormalsToOne() {
         double[] u = concat(logspace(-320, 0, 641), new double[]{0x1p-53, 0x1p-52, 0x1.8p-53, 3e-16, 0.999, 1});
-        GraphProbe.Result r = GraphProbe.run(Float64Math::log1p, u);
+        GraphProbe.Result r = GraphProbe.run(GraphMath::log1p, u);
         double worst = 0;
         double worstDerivative = 0;
         for (int i = 0; i < u.length; i++) {
@@ -91,7 +91,7 @@ class Float64MathTest {
     @Test
     void softplusAndItsDerivativeKeepFullRelativeAccuracyInTheTails() {
         double[] z = concat(linspace(-744, 40, 7841), linspace(-5, 5, 1001), EXTREMES);
-        GraphProbe.Result r = GraphProbe.run(Float64Math::softplus, z);
+        GraphProbe.Result r = GraphProbe.run(GraphMath::softplus, z);
         double worst = 0;
         double worstDerivative = 0;
         for (int i = 0; i < z.length; i++) {
@@ -113,7 +113,7 @@ class Float64MathTest {
         assertThat(worst).isLessThanOrEqualTo(4);
         assertThat(worstDerivative).isLessThanOrEqualTo(4);
         // the logistic risk of a margin of 690 is e^-690 ~ 2.3e-300, resolved to the last digits
-        GraphProbe.Result tail = GraphProbe.run(Float64Math::softplus, new double[]{-690, -700.5, 0});
+        GraphProbe.Result tail = GraphProbe.run(GraphMath::softplus, new double[]{-690, -700.5, 0});
         assertThat(ulps(tail.values()[0], Math.exp(-690))).isLessThanOrEqualTo(2);
         assertThat(ulps(tail.derivatives()[0], Math.exp(-690))).isLessThanOrEqualTo(2);
         assertThat(ulps(tail.values()[1], Math.exp(-700.5))).isLessThanOrEqualTo(2);
@@ -123,7 +123,7 @@ class Float64MathTest {
     @Test
     void sigmoidKeepsFullRelativeAccuracyForNegativeArguments() {
         double[] z = concat(linspace(-744, 40, 7841), EXTREMES);
-        GraphProbe.Result r = GraphProbe.run(Float64Math::sigmoid, z);
+        GraphProbe.Result r = GraphProbe.run(GraphMath::sigmoid, z);
         double worst = 0;
         double worstDerivative = 0;
         for (int i = 0; i < z.length; i++) {
@@ -141,13 +141,13 @@ class Float64MathTest {
         System.out.printf("sigmoid: worst %.2f ulps, derivative %.2f ulps%n", worst, worstDerivative);
         assertThat(worst).isLessThanOrEqualTo(3);
         assertThat(worstDerivative).isLessThanOrEqualTo(6);
-        assertThat(GraphProbe.run(Float64Math::sigmoid, new double[]{0}).derivatives()[0]).isEqualTo(0.25);
+        assertThat(GraphProbe.run(GraphMath::sigmoid, new double[]{0}).derivatives()[0]).isEqualTo(0.25);
     }
 
     @Test
     void erfcMatchesTheReferenceToAbout1e15RelativeAndItsDerivativeTheGaussian() {
         double[] x = concat(linspace(-6, 26.5, 6501), linspace(-0.5, 0.5, 1001), EXTREMES);
-        GraphProbe.Result r = GraphProbe.run(Float64Math::erfc, x);
+        GraphProbe.Result r = GraphProbe.run(GraphMath::erfc, x);
         double worst = 0;
         double worstDerivative = 0;
         for (int i = 0; i < x.length; i++) {
@@ -172,7 +172,7 @@ class Float64MathTest {
     @Test
     void normalCdfMatchesTheReference() {
         double[] z = concat(linspace(-37, 10, 4701), EXTREMES);
-        GraphProbe.Result r = GraphProbe.run(Float64Math::normalCdf, z);
+        GraphProbe.Result r = GraphProbe.run(GraphMath::normalCdf, z);
         double worst = 0;
         for (int i = 0; i < z.length; i++) {
             assertThat(r.values()[i]).isFinite();
