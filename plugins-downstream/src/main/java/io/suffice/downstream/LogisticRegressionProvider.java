@@ -22,8 +22,8 @@ public final class LogisticRegressionProvider implements DownstreamTaskProvider 
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
-                ParameterSpec.ofInt("steps", 1000, "number of optimizer steps"),
-                ParameterSpec.ofInt("log-every", 10, "write metrics every this many steps"),
+                ParameterSpec.ofInt("steps", 1000, "number of optimizer steps").atLeast(1),
+                ParameterSpec.ofInt("log-every", 10, "write metrics every this many steps").atLeast(1),
                 ParameterSpec.ofDouble("target-risk", 1e-3, "risk whose first-reaching step is reported"));
     }
 
