@@ -24,13 +24,18 @@ final class GraphProbe {
     }
 
     static Result run(BiFunction<Graph, Value, Value> fn, double[] z) {
+        return run(fn, z, DType.FLOAT64);
+    }
+
+    /** As {@link #run(BiFunction, double[])} with {@code z} (rounded to) {@code dtype}. */
+    static Result run(BiFunction<Graph, Value, Value> fn, double[] z, DType dtype) {
         Graph g = new Graph(0);
-        Value p = g.parameter("z", DType.FLOAT64, Shape.of(z.length), Init.values(z));
+        Value p = g.parameter("z", dtype, Shape.of(z.length), Init.values(z));
         Value v = fn.apply(g, p);
         Value grad = Autodiff.standard().gradients(g.reduceSum(v, false), List.of(p)).get(0);
         try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults())) {
             Map<String, HostTensor> out = ex.compile(g, List.of(p), Map.of("v", v, "g", grad))
-                    .run(Map.of("z", HostTensor.of(z, z.length)));
+                    .run(Map.of("z", p.data()));
             return new Result(out.get("v").toDoubleArray(), out.get("g").toDoubleArray());
         }
     }
