@@ -11,6 +11,7 @@ import io.suffice.api.train.BatchSource;
 import io.suffice.api.train.StepRandom;
 import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
+import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.twolayer.Activation;
 
 import java.util.LinkedHashMap;
@@ -121,8 +122,8 @@ public final class TwoLayerGd implements DownstreamTask {
      * {@code 0..n-1} driven by {@link StepRandom#of}(seed, {@link #BATCH_STREAM}, t).
      */
     static BatchSource batches(long seed, double[] x, double[] y, int n, int d, int batchSize, DType dtype) {
-        HostTensor xs = tensor(x, dtype, n, d);
-        HostTensor ys = tensor(y, dtype, n);
+        HostTensor xs = Tensors.asFloat(HostTensor.of(x, n, d), dtype);
+        HostTensor ys = Tensors.asFloat(HostTensor.of(y, n), dtype);
         if (batchSize == 0) {
             Map<String, HostTensor> all = Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys);
             return step -> all;
@@ -133,17 +134,6 @@ public final class TwoLayerGd implements DownstreamTask {
             drawBatch(perm, rows, StepRandom.of(seed, BATCH_STREAM, step));
             return Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys, TwoLayerGraph.BATCH, rows);
         };
-    }
-
-    private static HostTensor tensor(double[] v, DType dtype, long... dims) {
-        if (dtype == DType.FLOAT64) {
-            return HostTensor.of(v, dims);
-        }
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return HostTensor.of(f, dims);
     }
 
     /** Partial Fisher-Yates on the identity: {@code rows} gets the first entries of a fresh shuffle. */

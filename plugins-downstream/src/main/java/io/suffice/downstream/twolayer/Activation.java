@@ -22,9 +22,9 @@ import java.util.List;
  * finite for every finite {@code z}.
  * <p>
  * Each activation exists twice: as plain Java ({@link #value}, {@link #derivative}: the reference the tests hold the
- * engine to) and as float64 graph operators ({@link #apply}: what the {@code two-layer-gd} task trains), the latter
- * from operators ONNX Runtime runs in float64 on the CPU (see {@link GraphMath}); each record's Javadoc gives the
- * formula and how its graph form is built.
+ * engine to) and as graph operators ({@link #apply}: what the {@code two-layer-gd} task trains, in float64), the
+ * latter from operators ONNX Runtime runs in float64 on the CPU (see {@link GraphMath}); each record's Javadoc gives
+ * the formula and how its graph form is built.
  */
 public sealed interface Activation
         permits Identity, LeakyRelu, LeakySoftplus, LeakyGelu, LeakySilu, LeakyHuberizedRelu {
@@ -37,8 +37,10 @@ public sealed interface Activation
     double value(double z);
 
     /**
-     * {@code phi} applied elementwise to the FLOAT64 value {@code z} of {@code g}, built so that the engine's autodiff
-     * derives {@link #derivative} (to rounding; at kinks the same one-sided derivative).
+     * {@code phi} applied elementwise to the value {@code z} of {@code g}, built so that the engine's autodiff derives
+     * {@link #derivative} (to rounding; at kinks the same one-sided derivative). FLOAT64 {@code z} (the task) gets
+     * the exact float64 routes of {@link GraphMath}; FLOAT32 {@code z} (benchmark workloads) ONNX Runtime's own
+     * float32 kernels.
      */
     Value apply(Graph g, Value z);
 

@@ -8,8 +8,8 @@ import io.suffice.api.tensor.DType;
  * Special functions built into a {@link Graph}. For FLOAT32 values they are ONNX Runtime's own float32 kernels
  * ({@code Softplus}, {@code Sigmoid}, {@code Erf}; the {@code precision: float32} of the benchmark workloads, which
  * time the step the PyTorch peer runs). For FLOAT64 values they are built from the operators that ONNX Runtime's
- * CPU build runs in float64
- * (measured on the bundled ORT 1.24.1: Add, Sub, Mul, Div, Exp, Log, Abs, Neg, Where, the comparisons, Cast), each
+ * CPU build runs in float64 (measured on the bundled ORT 1.24.1: Add, Sub, Mul, Div, Exp, Log, Abs, Neg, Where, the
+ * comparisons, Cast), each
  * written so that both its value and the derivative the engine's autodiff takes of it are accurate to a few ulps
  * relative, in the tails too. They exist because the direct routes are not exact in float64:
  * <ul>
@@ -137,37 +137,16 @@ public final class GraphMath {
 
         // |x| <= 0.46875: 1 - x A(x^2)/B(x^2), on x itself (|x| has no useful derivative at 0)
         Value x1 = g.where(small, x, constant(g, 0.25));
-        Value t = g.mul(x1, x1);
-        Value num1 = g.mul(constant(g, A[4]), t);
-        Value den1 = t;
-        for (int i = 0; i < 3; i++) {
-            num1 = g.mul(g.add(num1, constant(g, A[i])), t);
-            den1 = g.mul(g.add(den1, constant(g, B[i])), t);
-        }
-        Value erf1 = g.div(g.mul(x1, g.add(num1, constant(g, A[3]))), g.add(den1, constant(g, B[3])));
-        Value erfcSmall = g.sub(one, erf1);
+        Value erfcSmall = g.sub(one, g.mul(x1, rational(g, g.mul(x1, x1), A, B)));
 
         // 0.46875 < |x| <= 4
         Value y2 = g.where(middle, ax, constant(g, 1));
-        Value num2 = g.mul(constant(g, C[8]), y2);
-        Value den2 = y2;
-        for (int i = 0; i < 7; i++) {
-            num2 = g.mul(g.add(num2, constant(g, C[i])), y2);
-            den2 = g.mul(g.add(den2, constant(g, D[i])), y2);
-        }
-        Value r2 = g.div(g.add(num2, constant(g, C[7])), g.add(den2, constant(g, D[7])));
-        Value e2 = g.mul(expMinusSquare(g, y2), r2);
+        Value e2 = g.mul(expMinusSquare(g, y2), rational(g, y2, C, D));
 
         // 4 < |x| < 27
         Value y3 = g.where(g.and(g.greater(ax, constant(g, 4)), inRange), ax, constant(g, 5));
         Value s = g.div(one, g.mul(y3, y3));
-        Value num3 = g.mul(constant(g, P[5]), s);
-        Value den3 = s;
-        for (int i = 0; i < 4; i++) {
-            num3 = g.mul(g.add(num3, constant(g, P[i])), s);
-            den3 = g.mul(g.add(den3, constant(g, Q[i])), s);
-        }
-        Value r3 = g.div(g.mul(s, g.add(num3, constant(g, P[4]))), g.add(den3, constant(g, Q[4])));
+        Value r3 = g.mul(s, rational(g, s, P, Q));
         Value e3 = g.mul(expMinusSquare(g, y3), g.div(g.sub(constant(g, INV_SQRT_PI), r3), y3));
 
         Value tail = g.where(middle, e2, g.where(inRange, e3, constant(g, 0)));
@@ -186,6 +165,21 @@ public final class GraphMath {
         }
         requireFloat64(z);
         return g.mul(constant(g, 0.5), erfc(g, g.neg(g.div(z, constant(g, Math.sqrt(2))))));
+    }
+
+    /**
+     * CALERF's rational function of {@code t}: numerator {@code p[k+1] t^(k+1) + p[0] t^k + ... + p[k]}, denominator
+     * {@code t^(k+1) + q[0] t^k + ... + q[k]} ({@code k + 1 = q.length}), by Horner's rule in CALERF's order.
+     */
+    private static Value rational(Graph g, Value t, double[] p, double[] q) {
+        int k = q.length - 1;
+        Value num = g.mul(constant(g, p[k + 1]), t);
+        Value den = t;
+        for (int i = 0; i < k; i++) {
+            num = g.mul(g.add(num, constant(g, p[i])), t);
+            den = g.mul(g.add(den, constant(g, q[i])), t);
+        }
+        return g.div(g.add(num, constant(g, p[k])), g.add(den, constant(g, q[k])));
     }
 
     /** {@code exp(-y^2)} for {@code 0 <= y < 2^58} as CALERF forms it (see {@link #erfc}). */
