@@ -38,12 +38,16 @@ public final class FashionMnistSubsetProvider implements DatasetProvider {
     }
 
     @Override
-    public Dataset create(PluginConfig c) {
+    public void validate(PluginConfig c) {
         List<Long> classes = c.getLongList("classes");
-        if (classes.size() != 2 || classes.get(0).equals(classes.get(1))
-) {
+        if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
             throw c.invalid("classes", "need two different class indices");
         }
+    }
+
+    @Override
+    public Dataset create(PluginConfig c) {
+        List<Long> classes = c.getLongList("classes");
         FashionMnistSubset.Split split = c.getString("split").equals("test")
                 ? FashionMnistSubset.Split.TEST : FashionMnistSubset.Split.TRAIN;
         Preprocessing pre;

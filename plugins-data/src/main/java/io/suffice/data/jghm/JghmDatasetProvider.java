@@ -53,6 +53,13 @@ public final class JghmDatasetProvider implements DatasetProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        if (c.getInt("candidates") > 1 && !c.getString("pairing").equals("paired")) {
+            throw c.invalid("candidates", "must be 1 with pairing=unpaired (K >= 2 groups need paired data)");
+        }
+    }
+
+    @Override
     public Dataset create(PluginConfig c) {
         JghmModel model;
         String file = c.getString("model");
@@ -81,9 +88,6 @@ public final class JghmDatasetProvider implements DatasetProvider {
             throw c.invalid("bp-p", e.getMessage());
         }
         Pairing pairing = Pairing.valueOf(c.getString("pairing").toUpperCase(Locale.ROOT));
-        if (c.getInt("candidates") > 1 && pairing != Pairing.PAIRED) {
-            throw c.invalid("candidates", "must be 1 with pairing=unpaired (K >= 2 groups need paired data)");
-        }
         return new JghmDataset(model, belief, pairing, c.getInt("candidates"));
     }
 

@@ -87,7 +87,7 @@ class JghmDatasetProviderTest {
     @Test
     void rejectsInvalidValuesNamingTheParameter() {
         JghmDatasetProvider p = new JghmDatasetProvider();
-        assertThatThrownBy(() -> p.create(config(Map.of("candidates", 4L, "pairing", "unpaired"))))
+        assertThatThrownBy(() -> p.validate(config(Map.of("candidates", 4L, "pairing", "unpaired"))))
                 .hasMessageContaining("candidates");
         // ranges are declared on the parameters and checked when a config is resolved (before anything runs)
         Map<String, io.suffice.api.plugin.Range> ranges = new HashMap<>();

@@ -4,6 +4,7 @@ import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.train.ResumePoint;
 import io.suffice.api.train.StepRandom;
 import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
@@ -12,17 +13,19 @@ import io.suffice.downstream.clip.ContrastiveObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The trained parameters of a contrastive image/text pair (contrastive-jghm.md sec. 3), the source of the frozen
- * encoders of the generative tasks: read from a clip run's checkpoint by the training core when one is given,
- * otherwise obtained by a short K-candidate CLIP run of the run's encoder and optimizer inside the task (an auxiliary
- * run of the core: progress only, no metrics rows or checkpoints, which belong to the generative task).
+ * encoders of the generative tasks: read from a clip run's checkpoint by the training core when one is given
+ * ({@code task.checkpoint}), otherwise obtained by a short K-candidate CLIP run of the run's encoder and optimizer
+ * inside the task (an auxiliary run of the core: progress only, no metrics rows or checkpoints, which belong to the
+ * generative task). A generative run carries the tower it used in its own checkpoints ({@link #carried}), so a run
+ * resumed with {@code run.resume} takes it from there.
  */
 public final class FrozenEncoders {
     private static final Logger LOG = LoggerFactory.getLogger(FrozenEncoders.class);
@@ -34,6 +37,8 @@ public final class FrozenEncoders {
     /** Loss name of the pre-training (its divergence report names it, so it is not mistaken for the task's). */
     private static final String PRETRAINING_LOSS = "clip_loss";
     private static final int WINDOW = 100;
+    /** Prefix of the frozen tower's parameters among a plan's carried tensors. */
+    private static final String FROZEN = "frozen/";
 
     /** Trained parameters by name ({@code image.*}, {@code text.*}) and the mean of the last CLIP losses (or NaN). */
     public record Pretrained(Map<String, HostTensor> parameters, double clipRiskLast100) {
@@ -47,31 +52,60 @@ public final class FrozenEncoders {
 
     /**
      * Opens the frozen {@code tower} ({@code image} or {@code text}) of the run's encoder. Its trained parameters come
-     * from {@code resume} when it is not null (a generative task's own checkpoint: the tower its model was trained
-     * with; {@code checkpoint} and the pre-training are then not used), else from the clip run's {@code checkpoint}
-     * when it is not empty, else from a CLIP pre-training of {@code clipSteps} steps inside the task. The
-     * pre-training's last-100 risk (NaN for a clip checkpoint; the stored value for a resume) goes to
-     * {@code summary} as {@code clip_risk_last100}. The caller closes the tower.
+     * from the checkpoint the run resumes ({@link io.suffice.api.train.Trainer#resumePoint()}: the tower the model
+     * was trained with, {@linkplain #carried carried} in it; {@code task.checkpoint} and the pre-training are then
+     * not used), else from the clip run {@code s.checkpoint()} when it is not empty, else from a CLIP pre-training of
+     * {@code s.clipSteps()} steps inside the task. The pre-training's last-100 risk (NaN for a clip checkpoint; the
+     * carried value for a resume) goes to {@code summary} as {@code clip_risk_last100}. The caller closes the tower.
+     *
+     * @param length tokens per sequence of the tower's modality
      */
-    public static FrozenTower open(RunContext ctx, Resume resume, String checkpoint, long clipSteps, int clipBatch,
-                                   String imageField, String textField, String tower, long length,
-                                   Map<String, Double> summary) throws IOException {
-        if (resume != null) {
-            if (!checkpoint.isEmpty()) {
-                LOG.info("frozen encoders: task.checkpoint {} not used; the {} tower comes from task.resume {}",
-                        checkpoint, tower, resume.file());
+    public static FrozenTower open(RunContext ctx, GenerativeSettings s, String tower, long length,
+                                   Map<String, Double> summary) {
+        Optional<ResumePoint> resume = ctx.trainer().resumePoint();
+        if (resume.isPresent()) {
+            Map<String, HostTensor> carried = resume.get().carried();
+            Map<String, HostTensor> params = new LinkedHashMap<>();
+            carried.forEach((k, v) -> {
+                if (k.startsWith(FROZEN)) {
+                    params.put(k.substring(FROZEN.length()), v);
+                }
+            });
+            if (params.isEmpty()) {
+                throw new IllegalArgumentException("the checkpoint of run.resume (step " + resume.get().step()
+                        + ") carries no frozen " + tower + " tower: it was not trained with task.conditioning="
+                        + "frozen");
             }
-            summary.put(CLIP_RISK, resume.checkpoint().figures().getOrDefault(CLIP_RISK, Double.NaN));
-            return new FrozenTower(ctx.encoder(), tower, length, resume.checkpoint().frozen(), resume.source(),
+            if (!s.checkpoint().isEmpty()) {
+                LOG.info("frozen encoders: task.checkpoint {} not used; the {} tower comes from run.resume",
+                        s.checkpoint(), tower);
+            }
+            HostTensor risk = carried.get(CLIP_RISK);
+            summary.put(CLIP_RISK, risk == null ? Double.NaN : risk.toDoubleArray()[0]);
+            return new FrozenTower(ctx.encoder(), tower, length, params, "the checkpoint of run.resume",
                     ctx.executor());
         }
-        Pretrained pre = checkpoint.isEmpty()
-                ? train(ctx, clipSteps, clipBatch, imageField, textField)
-                : fromCheckpoint(ctx, Path.of(checkpoint));
+        Pretrained pre = s.checkpoint().isEmpty()
+                ? train(ctx, s.clipSteps(), s.clipBatch(), s.imageField(), s.textField())
+                : fromCheckpoint(ctx, Path.of(s.checkpoint()));
         summary.put(CLIP_RISK, pre.clipRiskLast100());
         return new FrozenTower(ctx.encoder(), tower, length, pre.parameters(),
-                checkpoint.isEmpty() ? "the in-task CLIP pre-training" : "clip checkpoint " + checkpoint,
+                s.checkpoint().isEmpty() ? "the in-task CLIP pre-training" : "task.checkpoint " + s.checkpoint(),
                 ctx.executor());
+    }
+
+    /**
+     * What a generative run's plan carries so that a resumed run rebuilds the same frozen tower
+     * ({@code frozen/<parameter>}) and reports the same {@code clip_risk_last100} (a 1-element tensor); empty
+     * without a tower.
+     */
+    public static Map<String, HostTensor> carried(FrozenTower tower, Map<String, Double> summary) {
+        Map<String, HostTensor> m = new LinkedHashMap<>();
+        if (tower != null) {
+            tower.parameters().forEach((k, v) -> m.put(FROZEN + k, v));
+            m.put(CLIP_RISK, HostTensor.of(new double[]{summary.getOrDefault(CLIP_RISK, Double.NaN)}, 1));
+        }
+        return m;
     }
 
     /**

@@ -201,7 +201,13 @@ public final class ConfigResolver {
                 values.put(spec.name(), ParameterValues.convert(spec, v, section + "." + spec.name(), owner));
             }
         }
-        return new ComponentSelection(section, new PluginConfig(kind, plugin.name(), values));
+        PluginConfig config = new PluginConfig(kind, plugin.name(), values);
+        try {
+            plugin.provider().validate(config);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(section + ": " + e.getMessage());
+        }
+        return new ComponentSelection(section, config);
     }
 
     private static List<SweepAxis> sweep(Map<String, Object> s) {

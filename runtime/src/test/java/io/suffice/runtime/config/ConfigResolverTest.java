@@ -113,6 +113,17 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aProvidersCrossParameterRuleIsAConfigurationErrorForEveryArm() {
+        assertThatThrownBy(() -> resolve("task: {name: quadratic, mode: fancy}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("task: downstream 'quadratic' parameter weights = [1.0]: fancy mode needs two weights");
+        ExperimentConfig c = resolve("task: {name: quadratic, weights: [1, 2]}\nsweep: {task.mode: [plain, fancy], "
+                + "task.weights: [[1], [1, 2]]}");
+        assertThatThrownBy(() -> SweepExpansion.expand(c, resolver)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fancy mode needs two weights");
+    }
+
+    @Test
     void runCheckpointResumeAndExportAreValidated() {
         assertThat(resolve("run: {checkpoint-every: 50, export: onnx}\ntask: {name: quadratic}").run())
                 .satisfies(r -> {
