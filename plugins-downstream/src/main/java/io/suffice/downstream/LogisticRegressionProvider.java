@@ -29,14 +29,6 @@ public final class LogisticRegressionProvider implements DownstreamTaskProvider 
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        long steps = c.getLong("steps");
-        long every = c.getLong("log-every");
-        if (steps < 1) {
-            throw c.invalid("steps", "must be at least 1");
-        }
-        if (every < 1) {
-            throw c.invalid("log-every", "must be at least 1");
-        }
-        return new LogisticRegression(steps, every, c.getDouble("target-risk"));
+        return new LogisticRegression(c.getLong("steps"), c.getLong("log-every"), c.getDouble("target-risk"));
     }
 }

@@ -41,31 +41,11 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
                         + "float32 step of the PyTorch peer)", TwoLayerGdSettings.FLOAT64, TwoLayerGdSettings.FLOAT32));
     }
 
+    /** The declared ranges cover every rule (leakiness in (0, 1), huber &gt; 0, ...); create trusts them. */
     @Override
     public DownstreamTask create(PluginConfig c) {
-        int width = c.getInt("width");
-        if (width < 1) {
-            throw c.invalid("width", "must be at least 1");
-        }
-        try {
-            Activation.of(c.getString("activation"), c.getDouble("leakiness"), c.getDouble("huber"));
-        } catch (IllegalArgumentException e) {
-            throw c.invalid(c.getString("activation").contains("huber") ? "huber" : "leakiness", e.getMessage());
-        }
-        double init = c.getDouble("init-scale");
-        if (!(init >= 0) || Double.isInfinite(init)) {
-            throw c.invalid("init-scale", "must be a finite number >= 0");
-        }
-        for (String k : List.of("steps", "log-every")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getInt("batch-size") < 0) {
-            throw c.invalid("batch-size", "must be >= 0");
-        }
-        return new TwoLayerGd(new TwoLayerGdSettings(width, c.getString("activation"), c.getDouble("leakiness"),
-                c.getDouble("huber"), init, c.getLong("steps"), c.getLong("log-every"), c.getDouble("target-risk"),
-                c.getInt("batch-size"), c.getString("precision")));
+        return new TwoLayerGd(new TwoLayerGdSettings(c.getInt("width"), c.getString("activation"),
+                c.getDouble("leakiness"), c.getDouble("huber"), c.getDouble("init-scale"), c.getLong("steps"),
+                c.getLong("log-every"), c.getDouble("target-risk"), c.getInt("batch-size"), c.getString("precision")));
     }
 }

@@ -128,16 +128,22 @@ class TwoLayerGdTest {
     }
 
     @Test
-    void providerValidatesParameters() {
+    void providerDeclaresTheRangesOfItsParameters() {
         TwoLayerGdProvider p = new TwoLayerGdProvider();
         assertThat(p.create(config(p, Map.of()))).isInstanceOf(TwoLayerGd.class);
-        assertThatThrownBy(() -> p.create(config(p, Map.of("width", 0L)))).hasMessageContaining("parameter width");
-        assertThatThrownBy(() -> p.create(config(p, Map.of("leakiness", 1.5))))
-                .hasMessageContaining("parameter leakiness");
-        assertThatThrownBy(() -> p.create(config(p, Map.of("activation", "huber-relu", "huber", 0.0))))
-                .hasMessageContaining("parameter huber");
-        assertThatThrownBy(() -> p.create(config(p, Map.of("batch-size", -1L)))).hasMessageContaining("batch-size");
         assertThat(p.create(config(p, Map.of("precision", "float32")))).isInstanceOf(TwoLayerGd.class);
+        Map<String, ParameterSpec> specs = new HashMap<>();
+        p.parameters().forEach(s -> specs.put(s.name(), s));
+        assertThat(specs.get("width").range().contains(0)).isFalse();
+        assertThat(specs.get("leakiness").range().contains(1.5)).isFalse();
+        assertThat(specs.get("leakiness").range().contains(0)).isFalse();
+        assertThat(specs.get("leakiness").range().contains(0.5)).isTrue();
+        assertThat(specs.get("huber").range().contains(0)).isFalse();
+        assertThat(specs.get("init-scale").range().contains(0)).isTrue();
+        assertThat(specs.get("batch-size").range().contains(-1)).isFalse();
+        assertThat(specs.get("steps").range().contains(0)).isFalse();
+        assertThat(specs.get("log-every").range().contains(0)).isFalse();
+        assertThatThrownBy(() -> p.create(config(p, Map.of("batch-size", -1L)))).hasMessageContaining("batch-size");
     }
 
     private static PluginConfig config(TwoLayerGdProvider p, Map<String, Object> values) {
