@@ -22,10 +22,10 @@ public final class SeparableGaussiansProvider implements DatasetProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
-                ParameterSpec.ofInt("n", 200, "number of points"),
-                ParameterSpec.ofInt("dim", 10, "input dimension d"),
+                ParameterSpec.ofInt("n", 200, "number of points").atLeast(2),
+                ParameterSpec.ofInt("dim", 10, "input dimension d").atLeast(1),
                 ParameterSpec.ofDouble("separation", 1.0, "class mean distance from 0 along e_1 (before scaling)"),
-                ParameterSpec.ofDouble("sigma", 1.0, "noise standard deviation (before scaling)"),
+                ParameterSpec.ofDouble("sigma", 1.0, "noise standard deviation (before scaling)").nonNegative(),
                 ParameterSpec.ofInt("seed", 0, "seed of the draw"));
     }
 

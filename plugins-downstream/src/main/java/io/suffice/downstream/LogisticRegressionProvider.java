@@ -22,21 +22,13 @@ public final class LogisticRegressionProvider implements DownstreamTaskProvider 
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
-                ParameterSpec.ofInt("steps", 1000, "number of optimizer steps"),
-                ParameterSpec.ofInt("log-every", 10, "write metrics every this many steps"),
+                ParameterSpec.ofInt("steps", 1000, "number of optimizer steps").atLeast(1),
+                ParameterSpec.ofInt("log-every", 10, "write metrics every this many steps").atLeast(1),
                 ParameterSpec.ofDouble("target-risk", 1e-3, "risk whose first-reaching step is reported"));
     }
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        long steps = c.getLong("steps");
-        long every = c.getLong("log-every");
-        if (steps < 1) {
-            throw c.invalid("steps", "must be at least 1");
-        }
-        if (every < 1) {
-            throw c.invalid("log-every", "must be at least 1");
-        }
-        return new LogisticRegression(steps, every, c.getDouble("target-risk"));
+        return new LogisticRegression(c.getLong("steps"), c.getLong("log-every"), c.getDouble("target-risk"));
     }
 }

@@ -1,17 +1,17 @@
 package io.suffice.downstream;
 
-import io.suffice.api.train.TrainingDivergedException;
 import io.suffice.api.data.Batch;
-import io.suffice.api.optim.Optimizer;
-import io.suffice.api.optim.StepInfo;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.api.task.MetricsSink;
-import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
+import io.suffice.api.train.BatchSource;
+import io.suffice.api.train.StepRandom;
+import io.suffice.api.train.TrainingPlan;
+import io.suffice.api.train.TrainingResult;
+import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.twolayer.Activation;
 
 import java.util.LinkedHashMap;
@@ -20,18 +20,30 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains the {@link TwoLayerNetwork} {@code f(x; W) = (1/m) sum_j a_j phi(w_j . x)} on the run's finite dataset
- * (fields {@code x} [n, d], {@code y} [n] in {-1, +1}) with the run's optimizer, the experiment of the large-stepsize
- * paper (Cai et al., NeurIPS 2024). {@code W} starts at {@code N(0, init-scale^2)} entries drawn from the run seed.
+ * Trains the two-layer network {@code f(x; W) = (1/m) sum_j a_j phi(w_j . x)} on the logistic loss, the experiment of
+ * the large-stepsize paper (Cai, Wu, Mei, Lindsey, Bartlett, NeurIPS 2024), on the run's finite dataset (fields
+ * {@code x} [n, d], {@code y} [n] in {-1, +1}) with the run's optimizer, through the training core
+ * ({@link RunContext#trainer()}). The network and its risk are the float64 engine graph of {@link TwoLayerGraph};
+ * {@code W} starts at {@code N(0, init-scale^2)} entries drawn from the run seed (the same draws as the plain-Java
+ * implementation this replaced).
  * <p>
- * Every step it evaluates risk, gradient norm, {@code ||W||_F}, the normalized margin {@code min_i y_i f(x_i)/||W||_F}
- * and accuracy on the full sample (written to the metrics every {@code log-every} steps) and feeds the
- * {@link PhaseTransitionTracker}; a non-finite value stops the run with a {@link TrainingDivergedException}. The
- * summary holds the final diagnostics ({@code final_*}), {@code phase_transition_step} (last risk increase),
- * {@code risk_increases}, {@code steps_to_target} (-1 if never), {@code normalized_margin_at_transition} and
- * {@code max_risk}.
+ * The objective of step {@code t} is the risk over all samples, or with {@code batch-size} b (0 &lt; b &lt; n) over b
+ * rows drawn without replacement from {@link StepRandom} of (seed, step), so a resumed run sees the same minibatches.
+ * At every step the core measures, at the parameters after {@code t} updates, the risk over all samples
+ * ({@code risk}), {@code grad_norm} (the norm of the objective's gradient: of the minibatch risk when training on
+ * minibatches), {@code param_norm} {@code ||W||_F}, {@code normalized_margin} {@code min_i y_i f(x_i)/||W||_F} and
+ * {@code accuracy} (see {@link LogisticDiagnostics}); rows go to the metrics every {@code log-every} steps and at the
+ * last, and every measurement feeds the {@link PhaseTransitionTracker}. A non-finite value stops the run with a
+ * {@link io.suffice.api.train.TrainingDivergedException}. The summary holds the final diagnostics ({@code final_*}),
+ * {@code phase_transition_step} (last risk increase), {@code risk_increases}, {@code steps_to_target} (-1 if never),
+ * {@code normalized_margin_at_transition} and {@code max_risk}. {@code run.export: [onnx]} writes {@code two-layer}:
+ * {@code x -> f(x)}. {@code precision: float32} builds the same graph in float32 with ONNX Runtime's float32 kernels
+ * for softplus, sigmoid and erf: only for the benchmark workloads, which time the step of the float32 PyTorch peer.
  */
 public final class TwoLayerGd implements DownstreamTask {
+    /** The {@link StepRandom} stream of the minibatch draws. */
+    static final long BATCH_STREAM = 1;
+
     private final TwoLayerGdSettings settings;
 
     public TwoLayerGd(TwoLayerGdSettings settings) {
@@ -41,12 +53,12 @@ public final class TwoLayerGd implements DownstreamTask {
     @Override
     public TaskResult run(RunContext context) {
         Batch data = context.dataset().all();
-        double[] x = data.get("x").toDoubleArray();
-        double[] y = data.get("y").toDoubleArray();
-        int n = y.length;
         if (data.get("x").shape().rank() != 2) {
             throw new IllegalArgumentException("two-layer-gd needs field x of shape [n, d], got " + data.get("x"));
         }
+        double[] x = data.get("x").toDoubleArray();
+        double[] y = data.get("y").toDoubleArray();
+        int n = y.length;
         int d = x.length / n;
         for (int i = 0; i < n; i++) {
             if (y[i] != 1 && y[i] != -1) {
@@ -58,55 +70,29 @@ public final class TwoLayerGd implements DownstreamTask {
                     + " samples");
         }
         Activation phi = Activation.of(settings.activation(), settings.leakiness(), settings.huber());
-        int m = settings.width();
-        TwoLayerNetwork net = new TwoLayerNetwork(x, y, d, m, phi);
-
-        SplittableRandom rng = new SplittableRandom(context.seed());
-        SplittableRandom batchRng = rng.split();
-        double[] w = new double[m * d];
-        for (int k = 0; k < w.length; k++) {
-            w[k] = settings.initScale() * rng.nextGaussian();
-        }
-        double[] g = new double[m * d];
-        HostTensor wTensor = HostTensor.zeros(DType.FLOAT64, Shape.of(m, d));
-        HostTensor gTensor = HostTensor.zeros(DType.FLOAT64, Shape.of(m, d));
-        wTensor.doubles().put(w);
-
-        Optimizer optimizer = context.optimizer();
-        MetricsSink metrics = context.metrics();
-        PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
         boolean minibatch = settings.batchSize() > 0 && settings.batchSize() < n;
-        int[] batch = minibatch ? new int[settings.batchSize()] : null;
-        int[] perm = minibatch ? identity(n) : null;
-        long steps = settings.steps();
-        Map<String, Double> lastFinite = null;
-        Evaluation e = null;
-        try (Progress progress = context.progress("two-layer " + settings.activation() + " m=" + m, steps)) {
-            for (long t = 0; t <= steps; t++) {
-                wTensor.doubles().get(w);
-                e = net.evaluate(w, g, null);
-                Map<String, Double> values = e.asMap();
-                TrainingDivergedException.requireFinite(t, values, lastFinite);
-                lastFinite = values;
-                tracker.observe(t, e.risk(), e.margin());
-                if (t % settings.logEvery() == 0 || t == steps) {
-                    metrics.log(t, values);
-                    progress.update(t, String.format("risk=%.3g margin=%.3g", e.risk(), e.margin()));
-                }
-                if (t == steps) {
-                    break;
-                }
-                double stepLoss = e.risk();
-                if (minibatch) {
-                    drawBatch(perm, batch, batchRng);
-                    stepLoss = net.evaluate(w, g, batch).risk();
-                }
-                gTensor.doubles().put(g);
-                optimizer.step(List.of(wTensor), List.of(gTensor), new StepInfo(t, steps, stepLoss));
-            }
-        }
+        DType dtype = settings.precision().equals(TwoLayerGdSettings.FLOAT32) ? DType.FLOAT32 : DType.FLOAT64;
+        TwoLayerGraph net = TwoLayerGraph.build(d, settings.width(), phi,
+                initialWeights(context.seed(), settings.width(), d, settings.initScale()),
+                minibatch ? settings.batchSize() : 0, dtype);
+
+        PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
+        TrainingPlan.Builder plan = TrainingPlan.builder("two-layer-gd", net.graph, net.objective, net.store,
+                        context.optimizer(), batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
+                        settings.steps())
+                .loss(net.risk)
+                .lossName(LogisticDiagnostics.RISK)
+                .gradientMetrics(LogisticDiagnostics.gradNorm())
+                .inputs(net.inputs())
+                .logEvery(settings.logEvery())
+                .listener("phase-transition", tracker)
+                .export("two-layer", new TrainingPlan.Export(List.of(net.x), Map.of("f", net.output)));
+        net.metrics.forEach(plan::metric);
+        TrainingResult result = context.trainer().fit(plan.build());
         Map<String, Double> summary = new LinkedHashMap<>();
-        e.asMap().forEach((k, v) -> summary.put("final_" + k, v));
+        for (String k : LogisticDiagnostics.COLUMNS) {
+            summary.put("final_" + k, last(result, k));
+        }
         summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
         summary.put("risk_increases", (double) tracker.riskIncreases());
         summary.put("steps_to_target", (double) tracker.stepsToTarget());
@@ -115,22 +101,62 @@ public final class TwoLayerGd implements DownstreamTask {
         return new TaskResult(summary);
     }
 
-    private static int[] identity(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
+    /**
+     * {@code W} with {@code N(0, scale^2)} entries, row-major, drawn as the plain-Java task drew them (a generator
+     * seeded with the run seed, split once for its former minibatch stream, then one Gaussian per entry), so runs
+     * of a seed start where they always started.
+     */
+    static double[] initialWeights(long seed, int m, int d, double scale) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        rng.split();
+        double[] w = new double[m * d];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = scale * rng.nextGaussian();
         }
-        return p;
+        return w;
     }
 
-    /** Partial Fisher-Yates: the first {@code batch.length} entries of a fresh shuffle of {@code perm}. */
-    private static void drawBatch(int[] perm, int[] batch, SplittableRandom rng) {
-        for (int i = 0; i < batch.length; i++) {
+    /**
+     * The inputs of step {@code t}: all of x and y (the same tensors every step) and, with {@code batchSize > 0},
+     * the rows of the step's minibatch: the first {@code batchSize} entries of a Fisher-Yates shuffle of
+     * {@code 0..n-1} driven by {@link StepRandom#of}(seed, {@link #BATCH_STREAM}, t).
+     */
+    static BatchSource batches(long seed, double[] x, double[] y, int n, int d, int batchSize, DType dtype) {
+        HostTensor xs = Tensors.asFloat(HostTensor.of(x, n, d), dtype);
+        HostTensor ys = Tensors.asFloat(HostTensor.of(y, n), dtype);
+        if (batchSize == 0) {
+            Map<String, HostTensor> all = Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys);
+            return step -> all;
+        }
+        HostTensor rows = HostTensor.zeros(DType.INT64, Shape.of(batchSize));
+        int[] perm = new int[n];
+        return step -> {
+            drawBatch(perm, rows, StepRandom.of(seed, BATCH_STREAM, step));
+            return Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys, TwoLayerGraph.BATCH, rows);
+        };
+    }
+
+    /** Partial Fisher-Yates on the identity: {@code rows} gets the first entries of a fresh shuffle. */
+    static void drawBatch(int[] perm, HostTensor rows, SplittableRandom rng) {
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        for (int i = 0; i < rows.size(); i++) {
             int j = i + rng.nextInt(perm.length - i);
             int tmp = perm[i];
             perm[i] = perm[j];
             perm[j] = tmp;
-            batch[i] = perm[i];
+            rows.longs().put(i, perm[i]);
         }
+    }
+
+    /** The value of {@code name} measured after the last update. */
+    static double last(TrainingResult result, String name) {
+        Double v = result.last().get(name);
+        if (v == null) {
+            throw new IllegalStateException("the training core reported no final '" + name + "'; have "
+                    + result.last().keySet());
+        }
+        return v;
     }
 }

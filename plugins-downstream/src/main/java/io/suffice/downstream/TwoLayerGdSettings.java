@@ -13,13 +13,26 @@ package io.suffice.downstream;
  * @param targetRisk risk whose first-reaching step is reported
  * @param batchSize  0 for full-batch gradients; otherwise minibatches of this size drawn without replacement within
  *                   a step, independently across steps (SGD); diagnostics are always over the full sample
+ * @param precision  {@value #FLOAT64} (the experiments) or {@value #FLOAT32} (the benchmark workloads, which time
+ *                   the step the float32 PyTorch peer runs)
  */
 public record TwoLayerGdSettings(int width, String activation, double leakiness, double huber, double initScale,
-                                 long steps, long logEvery, double targetRisk, int batchSize) {
+                                 long steps, long logEvery, double targetRisk, int batchSize, String precision) {
+    public static final String FLOAT64 = "float64";
+    public static final String FLOAT32 = "float32";
+
     public TwoLayerGdSettings {
-        if (width < 1 || steps < 1 || logEvery < 1 || batchSize < 0 || !(initScale >= 0)) {
+        if (width < 1 || steps < 1 || logEvery < 1 || batchSize < 0 || !(initScale >= 0)
+                || !(FLOAT64.equals(precision) || FLOAT32.equals(precision))) {
             throw new IllegalArgumentException("invalid two-layer-gd settings: width " + width + ", steps " + steps
-                    + ", log-every " + logEvery + ", batch-size " + batchSize + ", init-scale " + initScale);
+                    + ", log-every " + logEvery + ", batch-size " + batchSize + ", init-scale " + initScale
+                    + ", precision " + precision);
         }
+    }
+
+    /** Float64 settings. */
+    public TwoLayerGdSettings(int width, String activation, double leakiness, double huber, double initScale,
+                              long steps, long logEvery, double targetRisk, int batchSize) {
+        this(width, activation, leakiness, huber, initScale, steps, logEvery, targetRisk, batchSize, FLOAT64);
     }
 }

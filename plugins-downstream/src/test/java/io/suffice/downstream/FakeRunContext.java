@@ -7,7 +7,17 @@ import io.suffice.api.task.MetricsSink;
 import io.suffice.api.task.Progress;
 import io.suffice.api.task.RunContext;
 
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.api.train.Trainer;
+import io.suffice.runtime.engine.OrtExecutor;
+import io.suffice.runtime.train.TrainingCore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,8 +25,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A run context for in-process runs of a task: a fixed dataset, a fresh optimizer per {@link #optimizer()} call, and
- * metrics kept in memory ({@link #rows()}).
+ * A run context for in-process runs of a task: a fixed dataset, a fresh optimizer per {@link #optimizer()} call, the
+ * runtime's training core ({@link TrainingCore#standalone}, with optional checkpoints and resume) and metrics kept in
+ * memory ({@link #rows()}).
  */
 final class FakeRunContext implements RunContext {
     /** One metrics row. */
@@ -26,7 +37,14 @@ final class FakeRunContext implements RunContext {
     private final Dataset dataset;
     private final Supplier<Optimizer> optimizers;
     private final long seed;
+    /** One executor for every context of the test JVM; the core closes each compiled step after its run. */
+    private static final OrtExecutor EXECUTOR = new OrtExecutor(ExecutionConfig.defaults());
+
     private final List<Row> rows = Collections.synchronizedList(new ArrayList<>());
+    private Path directory;
+    private long checkpointEvery;
+    private Path resume;
+    private Trainer trainer;
 
     FakeRunContext(Dataset dataset, Supplier<Optimizer> optimizers, long seed) {
         this.dataset = dataset;
@@ -43,9 +61,25 @@ final class FakeRunContext implements RunContext {
         return rows().stream().mapToDouble(r -> r.values().get(metric)).toArray();
     }
 
+    /** A fresh folder per context (the core writes its checkpoint there), removed when the JVM exits. */
     @Override
-    public Path directory() {
-        return Path.of(System.getProperty("java.io.tmpdir"));
+    public synchronized Path directory() {
+        if (directory == null) {
+            try {
+                directory = Files.createTempDirectory("suffice-fake-run");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Path dir = directory;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }));
+        }
+        return directory;
     }
 
     @Override
@@ -71,6 +105,28 @@ final class FakeRunContext implements RunContext {
     @Override
     public MetricsSink metrics() {
         return (step, values) -> rows.add(new Row(step, Map.copyOf(values)));
+    }
+
+    /** Checkpoints every {@code n} steps (and at the end), as {@code run.checkpoint-every}. */
+    FakeRunContext checkpointEvery(long n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /** Resumes from a run folder or checkpoint file, as {@code run.resume}. */
+    FakeRunContext resume(Path from) {
+        this.resume = from;
+        return this;
+    }
+
+    /** The runtime's training core, checkpointing into {@link #directory()}, metrics rows into {@link #rows()}. */
+    @Override
+    public synchronized Trainer trainer() {
+        if (trainer == null) {
+            trainer = TrainingCore.standalone(directory(), EXECUTOR, metrics(), checkpointEvery, resume, List.of(),
+                    "test", "test: {}\n");
+        }
+        return trainer;
     }
 
     @Override

@@ -30,4 +30,20 @@ class LogisticRegressionTest {
         assertThat(large.get("normalized_margin")).isPositive(); // seen: 0.0093
         assertThat(large.get("steps_to_target")).isBetween(1.0, 1000.0); // seen: 164; eta = 4 never reaches 1e-2
     }
+
+    @Test
+    void stepsThenResumeToTwiceAsManyEqualsTheStraightRun() {
+        SeparableGaussians data = new SeparableGaussians(100, 10, 0.1, 1, 0);
+        FakeRunContext first = new FakeRunContext(data, () -> new GradientDescent(1000), 1);
+        new LogisticRegression(100, 10, 1e-2).run(first);
+        FakeRunContext resumed = new FakeRunContext(data, () -> new GradientDescent(1000), 1).resume(first.directory());
+        Map<String, Double> r = new LogisticRegression(200, 10, 1e-2).run(resumed).summary();
+        FakeRunContext straight = new FakeRunContext(data, () -> new GradientDescent(1000), 1);
+        Map<String, Double> s = new LogisticRegression(200, 10, 1e-2).run(straight).summary();
+        assertThat(s.get("risk_increases")).isPositive();
+        assertThat(r).isEqualTo(s);
+        assertThat(resumed.rows().get(0).step()).isEqualTo(100);
+        assertThat(resumed.series("risk")).containsExactly(java.util.Arrays.copyOfRange(straight.series("risk"), 10,
+                21));
+    }
 }

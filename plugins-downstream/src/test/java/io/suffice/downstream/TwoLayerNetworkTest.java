@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class TwoLayerNetworkTest {
 
-    private static double[] gaussian(int size, double scale, long seed) {
+    static double[] gaussian(int size, double scale, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[size];
         for (int i = 0; i < size; i++) {
@@ -21,7 +21,7 @@ class TwoLayerNetworkTest {
         return v;
     }
 
-    private static double[] labels(int n) {
+    static double[] labels(int n) {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = i % 3 == 0 ? 1 : -1;

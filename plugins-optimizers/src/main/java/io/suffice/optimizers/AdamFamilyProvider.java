@@ -41,21 +41,16 @@ abstract class AdamFamilyProvider implements OptimizerProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 1e-3, "base stepsize eta > 0"),
-                ParameterSpec.ofDouble("beta1", 0.9, "first-moment decay in [0, 1)"),
-                ParameterSpec.ofDouble("beta2", 0.999, "second-moment decay in [0, 1)"),
-                ParameterSpec.ofDouble("epsilon", 1e-8, "denominator guard > 0"),
-                ParameterSpec.ofDouble("weight-decay", defaultDecay, decayDescription));
+                ParameterSpec.ofDouble("stepsize", 1e-3, "base stepsize eta").positive(),
+                ParameterSpec.ofDouble("beta1", 0.9, "first-moment decay").in(new io.suffice.api.plugin.Range(0, true, 1, false)),
+                ParameterSpec.ofDouble("beta2", 0.999, "second-moment decay").in(new io.suffice.api.plugin.Range(0, true, 1, false)),
+                ParameterSpec.ofDouble("epsilon", 1e-8, "denominator guard").positive(),
+                ParameterSpec.ofDouble("weight-decay", defaultDecay, decayDescription).nonNegative());
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        double decay = c.getDouble("weight-decay");
-        if (!(decay >= 0) || Double.isInfinite(decay)) {
-            throw c.invalid("weight-decay", "must be a finite number >= 0");
-        }
-        return new Adam(UpdateOptions.positive(c, "stepsize"), UpdateOptions.unitInterval(c, "beta1"),
-                UpdateOptions.unitInterval(c, "beta2"), UpdateOptions.positive(c, "epsilon"), decay, decoupled,
-                UpdateOptions.from(c));
+        return new Adam(c.getDouble("stepsize"), c.getDouble("beta1"), c.getDouble("beta2"), c.getDouble("epsilon"),
+                c.getDouble("weight-decay"), decoupled, UpdateOptions.from(c));
     }
 }

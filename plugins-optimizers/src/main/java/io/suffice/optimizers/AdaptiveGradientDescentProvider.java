@@ -22,11 +22,11 @@ public final class AdaptiveGradientDescentProvider implements OptimizerProvider 
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 1.0, "eta > 0 in eta_t = eta / L(w_t)"));
+                ParameterSpec.ofDouble("stepsize", 1.0, "eta in eta_t = eta / L(w_t)").positive());
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        return new AdaptiveGradientDescent(UpdateOptions.positive(c, "stepsize"), UpdateOptions.from(c));
+        return new AdaptiveGradientDescent(c.getDouble("stepsize"), UpdateOptions.from(c));
     }
 }

@@ -22,11 +22,11 @@ public final class GradientDescentProvider implements OptimizerProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 1.0, "base stepsize eta > 0 (any size: no hidden rescaling)"));
+                ParameterSpec.ofDouble("stepsize", 1.0, "base stepsize eta (any size: no hidden rescaling)").positive());
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        return new GradientDescent(UpdateOptions.positive(c, "stepsize"), UpdateOptions.from(c));
+        return new GradientDescent(c.getDouble("stepsize"), UpdateOptions.from(c));
     }
 }

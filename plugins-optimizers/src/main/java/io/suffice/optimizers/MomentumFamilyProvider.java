@@ -36,13 +36,13 @@ abstract class MomentumFamilyProvider implements OptimizerProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 0.1, "base stepsize eta > 0"),
-                ParameterSpec.ofDouble("momentum", 0.9, "momentum mu in [0, 1)"));
+                ParameterSpec.ofDouble("stepsize", 0.1, "base stepsize eta").positive(),
+                ParameterSpec.ofDouble("momentum", 0.9, "momentum mu").in(new io.suffice.api.plugin.Range(0, true, 1, false)));
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        return new Momentum(UpdateOptions.positive(c, "stepsize"), UpdateOptions.unitInterval(c, "momentum"),
+        return new Momentum(c.getDouble("stepsize"), c.getDouble("momentum"),
                 nesterov, UpdateOptions.from(c));
     }
 }

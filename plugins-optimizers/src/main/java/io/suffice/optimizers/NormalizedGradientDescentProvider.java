@@ -22,11 +22,11 @@ public final class NormalizedGradientDescentProvider implements OptimizerProvide
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 0.1, "step length eta > 0"));
+                ParameterSpec.ofDouble("stepsize", 0.1, "step length eta").positive());
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        return new NormalizedGradientDescent(UpdateOptions.positive(c, "stepsize"), UpdateOptions.from(c));
+        return new NormalizedGradientDescent(c.getDouble("stepsize"), UpdateOptions.from(c));
     }
 }

@@ -22,11 +22,11 @@ public final class StochasticGradientDescentProvider implements OptimizerProvide
     @Override
     public List<ParameterSpec> parameters() {
         return OptimizerParameters.withUpdateOptions(
-                ParameterSpec.ofDouble("stepsize", 0.1, "base stepsize eta > 0"));
+                ParameterSpec.ofDouble("stepsize", 0.1, "base stepsize eta").positive());
     }
 
     @Override
     public Optimizer create(PluginConfig c) {
-        return new GradientDescent(UpdateOptions.positive(c, "stepsize"), UpdateOptions.from(c));
+        return new GradientDescent(c.getDouble("stepsize"), UpdateOptions.from(c));
     }
 }

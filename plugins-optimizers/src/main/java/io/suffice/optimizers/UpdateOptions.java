@@ -29,51 +29,26 @@ public record UpdateOptions(Schedule schedule, double clipNorm) {
         return List.of(
                 ParameterSpec.ofChoice("schedule", "stepsize schedule: constant, or cosine decay to final-factor",
                         "constant", "cosine"),
-                ParameterSpec.ofInt("warmup-steps", 0, "linear warm-up over this many steps before the schedule (0: none)"),
-                ParameterSpec.ofDouble("final-factor", 0.0, "cosine schedule: stepsize factor reached at the last step"),
-                ParameterSpec.ofDouble("clip-norm", 0.0, "clip the global gradient norm to this value (0: no clipping)"));
+                ParameterSpec.ofInt("warmup-steps", 0, "linear warm-up over this many steps before the schedule (0: none)").nonNegative(),
+                ParameterSpec.ofDouble("final-factor", 0.0, "cosine schedule: stepsize factor reached at the last step")
+                        .in(io.suffice.api.plugin.Range.closed(0, 1)),
+                ParameterSpec.ofDouble("clip-norm", 0.0, "clip the global gradient norm to this value (0: no clipping)")
+                        .nonNegative());
     }
 
     /** Reads the shared parameters, with errors naming the offending one. */
     public static UpdateOptions from(PluginConfig c) {
         double finalFactor = c.getDouble("final-factor");
-        if (!(finalFactor >= 0 && finalFactor <= 1)) {
-            throw c.invalid("final-factor", "must be in [0, 1]");
-        }
         Schedule s = switch (c.getString("schedule")) {
             case "constant" -> new ConstantSchedule();
             case "cosine" -> new CosineSchedule(finalFactor);
             default -> throw c.invalid("schedule", "unknown schedule");
         };
         long warmup = c.getLong("warmup-steps");
-        if (warmup < 0) {
-            throw c.invalid("warmup-steps", "must be >= 0");
-        }
         if (warmup > 0) {
             s = new LinearWarmupSchedule(warmup, s);
         }
         double clip = c.getDouble("clip-norm");
-        if (!(clip >= 0) || Double.isInfinite(clip)) {
-            throw c.invalid("clip-norm", "must be a finite number >= 0");
-        }
         return new UpdateOptions(s, clip);
-    }
-
-    /** A required positive finite number, e.g. a stepsize. */
-    static double positive(PluginConfig c, String key) {
-        double v = c.getDouble(key);
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw c.invalid(key, "must be a finite positive number");
-        }
-        return v;
-    }
-
-    /** A number in [0, 1), e.g. a momentum or a moment decay rate. */
-    static double unitInterval(PluginConfig c, String key) {
-        double v = c.getDouble(key);
-        if (!(v >= 0 && v < 1)) {
-            throw c.invalid(key, "must be in [0, 1)");
-        }
-        return v;
     }
 }

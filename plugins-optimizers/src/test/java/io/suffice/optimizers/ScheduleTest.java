@@ -37,9 +37,15 @@ class ScheduleTest {
         assertThat(o.clipNorm()).isEqualTo(2);
         assertThat(UpdateOptions.from(TestConfigs.of(p, Map.of())))
                 .isEqualTo(new UpdateOptions(new ConstantSchedule(), 0));
-        PluginConfig bad = TestConfigs.of(p, Map.of("final-factor", 1.5));
-        assertThatThrownBy(() -> UpdateOptions.from(bad)).hasMessageContaining("final-factor");
-        PluginConfig badEta = TestConfigs.of(p, Map.of("stepsize", -1.0));
-        assertThatThrownBy(() -> p.create(badEta)).hasMessageContaining("optimizer 'gd' parameter stepsize");
+        // ranges are declared once, on the parameters, and checked when a config is resolved
+        Map<String, io.suffice.api.plugin.Range> ranges = new java.util.HashMap<>();
+        p.parameters().forEach(spec -> ranges.put(spec.name(), spec.range()));
+        assertThat(ranges.get("final-factor").contains(1.5)).isFalse();
+        assertThat(ranges.get("final-factor").contains(1.0)).isTrue();
+        assertThat(ranges.get("stepsize").contains(-1)).isFalse();
+        assertThat(ranges.get("stepsize").contains(0)).isFalse();
+        assertThat(ranges.get("stepsize").contains(Double.NaN)).isFalse();
+        assertThat(ranges.get("stepsize").contains(1e5)).isTrue();
+        assertThat(ranges.get("clip-norm").describe()).isEqualTo(">= 0");
     }
 }

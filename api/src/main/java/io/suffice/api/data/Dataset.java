@@ -35,4 +35,10 @@ public interface Dataset {
 
     /** The exact Bayes answers of this data model, when it has them (e.g. the JGHM's belief propagation). */
     default Optional<BayesOracle> oracle() { return Optional.empty(); }
+
+    /**
+     * The labelled view of an image-caption dataset (class names, tokenized prompts, labelled train and held-out
+     * test images) that zero-shot evaluation needs, when it has one.
+     */
+    default Optional<ZeroShotSource> zeroShot() { return Optional.empty(); }
 }

@@ -31,13 +31,37 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    private static final String TEMP_PREFIX = ".";
+    private static final String TEMP_SUFFIX = ".suffice-tmp";
+
+    /**
+     * Deletes the temporary files that interrupted writes (a killed process) left in {@code dir}; the targets
+     * themselves are untouched, since a rename either happened or did not. Returns how many were removed.
+     */
+    public static int removeStaleTemporaries(Path dir) {
+        int removed = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(TEMP_PREFIX) && n.endsWith(TEMP_SUFFIX) && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir + ": " + e, e);
+        }
+        return removed;
+    }
+
     public static void write(Path target, Content content) {
         Path abs = target.toAbsolutePath();
         Path tmp = null;
         try {
             Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            tmp = abs.resolveSibling(TEMP_PREFIX + abs.getFileName() + "." + Long.toHexString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+            // created without explicit permissions, so the result honours the umask like any other file
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 OutputStream out = new BufferedOutputStream(new FilterOutputStream(Channels.newOutputStream(ch)) {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {

@@ -12,9 +12,12 @@ import java.util.Objects;
  *                     {@code null} means the parameter is required
  * @param description  one line for {@code suffice plugins}, with units where they matter
  * @param choices      allowed values for a {@link ParameterType#STRING} parameter; empty means any
+ * @param range        allowed interval of a numeric parameter (every element of a list), checked when the config is
+ *                     resolved, before anything runs; {@link Range#FINITE} for numbers when none is declared, null
+ *                     for other types
  */
 public record ParameterSpec(String name, ParameterType type, Object defaultValue, String description,
-                            List<String> choices) {
+                            List<String> choices, Range range) {
 
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
@@ -24,6 +27,47 @@ public record ParameterSpec(String name, ParameterType type, Object defaultValue
         if (!choices.isEmpty() && defaultValue != null && !choices.contains(defaultValue)) {
             throw new IllegalArgumentException("default '" + defaultValue + "' of " + name + " is not among " + choices);
         }
+        boolean numeric = type == ParameterType.INT || type == ParameterType.DOUBLE || type == ParameterType.INT_LIST
+                || type == ParameterType.DOUBLE_LIST;
+        if (range == null && numeric) {
+            range = Range.FINITE;
+        }
+        if (range != null && !numeric) {
+            throw new IllegalArgumentException(name + ": only numeric parameters have a range");
+        }
+        if (range != null && defaultValue != null) {
+            for (Object v : defaultValue instanceof List<?> l ? l : List.of(defaultValue)) {
+                if (!range.contains(((Number) v).doubleValue())) {
+                    throw new IllegalArgumentException("default " + v + " of " + name + " is not " + range.describe());
+                }
+            }
+        }
+    }
+
+    /** A parameter without a declared range (numbers: any finite value). */
+    public ParameterSpec(String name, ParameterType type, Object defaultValue, String description,
+                         List<String> choices) {
+        this(name, type, defaultValue, description, choices, null);
+    }
+
+    /** This parameter restricted to {@code r}. */
+    public ParameterSpec in(Range r) {
+        return new ParameterSpec(name, type, defaultValue, description, choices, r);
+    }
+
+    /** This parameter restricted to values {@code >= min}. */
+    public ParameterSpec atLeast(double min) {
+        return in(Range.atLeast(min));
+    }
+
+    /** This parameter restricted to values {@code > 0}. */
+    public ParameterSpec positive() {
+        return in(Range.above(0));
+    }
+
+    /** This parameter restricted to values {@code >= 0}. */
+    public ParameterSpec nonNegative() {
+        return in(Range.atLeast(0));
     }
 
     public static ParameterSpec ofInt(String name, long defaultValue, String description) {

@@ -24,6 +24,16 @@ public interface PluginProvider<T> {
     List<ParameterSpec> parameters();
 
     /**
+     * Checks what the declared types and ranges cannot: rules that relate two parameters (heads must divide width).
+     * The runtime calls it for every sweep arm when it resolves a config, before any run folder exists, and reports
+     * the exception's message as a configuration error. Must be cheap (no files, no models). The default accepts.
+     *
+     * @throws IllegalArgumentException naming the parameter ({@link PluginConfig#invalid})
+     */
+    default void validate(PluginConfig config) {
+    }
+
+    /**
      * Builds a new instance. The config holds every declared parameter: the user's value or else the default.
      *
      * @throws IllegalArgumentException if a value is well-typed but invalid (message names the parameter)

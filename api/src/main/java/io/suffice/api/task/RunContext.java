@@ -71,4 +71,12 @@ public interface RunContext {
 
     /** A progress indicator for a loop of {@code total} units, labelled {@code label}. */
     Progress progress(String label, long total);
+
+    /**
+     * A progress indicator for a loop that starts at unit {@code start} of {@code total} (a resumed run): its rate
+     * counts only the units done in this process.
+     */
+    default Progress progress(String label, long start, long total) {
+        return progress(label, total);
+    }
 }

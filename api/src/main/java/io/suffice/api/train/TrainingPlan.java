@@ -42,6 +42,9 @@ import java.util.Set;
  *                        base name
  * @param carried         tensors saved in every checkpoint and handed back through {@link ResumePoint#carried()}
  *                        (a frozen tower's parameters)
+ * @param evaluateEvery   steps between periodic evaluations (0: none); an evaluation also runs at step 0 and after
+ *                        the last update, and its values join that step's metrics row (blank in the other rows)
+ * @param evaluator       the periodic evaluation, or null
  * @param auxiliary       a run inside a task (the in-task CLIP pre-training of a generative task): no metrics rows,
  *                        checkpoints, resume or export; only progress, divergence stop and the result
  */
@@ -50,7 +53,8 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
                            GradientMetrics gradientMetrics, List<Value> inputs, ParameterStore store,
                            Set<String> frozen, Optimizer optimizer, BatchSource batches, long steps, long logEvery,
                            int window, Map<String, TrainingListener> listeners, Map<String, Export> exports,
-                           Map<String, HostTensor> carried, boolean auxiliary) {
+                           Map<String, HostTensor> carried, long evaluateEvery, Evaluator evaluator,
+                           boolean auxiliary) {
 
     /** Default name of the reported loss column. */
     public static final String LOSS = "loss";
@@ -77,6 +81,10 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
         listeners = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
         exports = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exports));
         carried = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(carried));
+        if (evaluateEvery < 0 || evaluateEvery > 0 && evaluator == null) {
+            throw new IllegalArgumentException(label + ": evaluate-every must be >= 0 and needs an evaluator, got "
+                    + evaluateEvery);
+        }
         if (steps < 1 || logEvery < 1 || window < 1) {
             throw new IllegalArgumentException(label + ": steps, log-every and window must be >= 1, got " + steps
                     + ", " + logEvery + ", " + window);
@@ -88,6 +96,17 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
         if (v.rank() != 0 || v.dtype() == DType.BOOL) {
             throw new IllegalArgumentException("'" + name + "' must be a numeric scalar, got " + v);
         }
+    }
+
+    /**
+     * A periodic evaluation of the live model (e.g. a held-out risk), called by the core between steps. It must
+     * depend only on the parameters and the step (draw evaluation data from {@link StepRandom} or a fixed set), so a
+     * resumed run repeats it.
+     */
+    @FunctionalInterface
+    public interface Evaluator {
+        /** Values by column name (distinct from the loss and metric names) at the parameters after {@code step}. */
+        Map<String, Double> evaluate(long step);
     }
 
     /** Scalars built from the gradients once the core has differentiated the objective. */
@@ -146,6 +165,8 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
         private final Map<String, Export> exports = new LinkedHashMap<>();
         private final Map<String, HostTensor> carried = new LinkedHashMap<>();
         private boolean auxiliary;
+        private long evaluateEvery;
+        private Evaluator evaluator;
 
         private Builder(String label, Graph graph, Value objective, ParameterStore store, Optimizer optimizer,
                         BatchSource batches, long steps) {
@@ -220,6 +241,13 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
             return this;
         }
 
+        /** Runs {@code e} every {@code every} steps, at step 0 and after the last update. */
+        public Builder evaluate(long every, Evaluator e) {
+            this.evaluateEvery = every;
+            this.evaluator = e;
+            return this;
+        }
+
         public Builder auxiliary() {
             this.auxiliary = true;
             return this;
@@ -228,7 +256,7 @@ public record TrainingPlan(String label, Graph graph, Value objective, Value los
         public TrainingPlan build() {
             return new TrainingPlan(label, graph, objective, loss == null ? objective : loss, lossName, metrics,
                     gradientMetrics, inputs, store, frozen, optimizer, batches, steps, logEvery, window, listeners,
-                    exports, carried, auxiliary);
+                    exports, carried, evaluateEvery, evaluator, auxiliary);
         }
     }
 }

@@ -107,7 +107,7 @@ public final class FashionMnistSubset implements Dataset {
         y = HostTensor.of(ys, n);
     }
 
-    private static Path locate(Path directory, String base) throws IOException {
+    static Path locate(Path directory, String base) throws IOException {
         for (String name : List.of(base, base + ".gz")) {
             Path p = directory.resolve(name);
             if (Files.isRegularFile(p)) {

@@ -25,8 +25,9 @@ public final class FashionMnistSubsetProvider implements DatasetProvider {
     public List<ParameterSpec> parameters() {
         return List.of(
                 ParameterSpec.ofIntList("classes", List.of(0L, 2L),
-                        "two class indices 0..9: first labelled +1, second -1 (0 T-shirt, 2 Pullover, ...)"),
-                ParameterSpec.ofInt("n", 500, "number of images (half from each class)"),
+                        "two class indices 0..9: first labelled +1, second -1 (0 T-shirt, 2 Pullover, ...)")
+                        .in(io.suffice.api.plugin.Range.closed(0, 9)),
+                ParameterSpec.ofInt("n", 500, "number of images (half from each class)").atLeast(2),
                 ParameterSpec.ofChoice("split", "which files: train (60000 images) or test (10000)", "train", "test"),
                 new ParameterSpec("preprocessing", ParameterType.STRING, "max-norm",
                         "pixels/255, then: max-norm (one factor, max ||x|| = 1), unit-norm (each ||x|| = 1), "
@@ -37,15 +38,16 @@ public final class FashionMnistSubsetProvider implements DatasetProvider {
     }
 
     @Override
+    public void validate(PluginConfig c) {
+        List<Long> classes = c.getLongList("classes");
+        if (classes.size() != 2 || classes.get(0).equals(classes.get(1))) {
+            throw c.invalid("classes", "need two different class indices");
+        }
+    }
+
+    @Override
     public Dataset create(PluginConfig c) {
         List<Long> classes = c.getLongList("classes");
-        if (classes.size() != 2 || classes.get(0).equals(classes.get(1))
-                || classes.stream().anyMatch(k -> k < 0 || k > 9)) {
-            throw c.invalid("classes", "need two different class indices in 0..9");
-        }
-        if (c.getInt("n") < 2) {
-            throw c.invalid("n", "must be at least 2");
-        }
         FashionMnistSubset.Split split = c.getString("split").equals("test")
                 ? FashionMnistSubset.Split.TEST : FashionMnistSubset.Split.TRAIN;
         Preprocessing pre;

@@ -3,6 +3,7 @@ package io.suffice.data.jghm;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.plugin.DatasetProvider;
 import io.suffice.api.plugin.ParameterSpec;
+import io.suffice.api.plugin.Range;
 import io.suffice.api.plugin.PluginConfig;
 
 import java.io.IOException;
@@ -31,23 +32,31 @@ public final class JghmDatasetProvider implements DatasetProvider {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
-                ParameterSpec.ofInt("states", 10, "S, values per node"),
-                ParameterSpec.ofInt("depth", 4, "L, tree depth (both trees)"),
-                ParameterSpec.ofInt("branching", 3, "m, children per node (both trees)"),
-                ParameterSpec.ofDouble("p", 0.2, "flip probability (both trees), in [0, 1]"),
-                ParameterSpec.ofInt("text-depth", 0, "L of the text tree; 0 = depth"),
-                ParameterSpec.ofInt("text-branching", 0, "m of the text tree; 0 = branching"),
-                ParameterSpec.ofDouble("text-p", -1, "p of the text tree; -1 = p"),
-                ParameterSpec.ofInt("image-depth", 0, "L of the image tree; 0 = depth"),
-                ParameterSpec.ofInt("image-branching", 0, "m of the image tree; 0 = branching"),
-                ParameterSpec.ofDouble("image-p", -1, "p of the image tree; -1 = p"),
-                ParameterSpec.ofDouble("noise-scale", 1.0, "sigma of the image-leaf Gaussian noise (leaf units)"),
+                ParameterSpec.ofInt("states", 10, "S, values per node").atLeast(1),
+                ParameterSpec.ofInt("depth", 4, "L, tree depth (both trees)").atLeast(1),
+                ParameterSpec.ofInt("branching", 3, "m, children per node (both trees)").atLeast(1),
+                ParameterSpec.ofDouble("p", 0.2, "flip probability (both trees)").in(Range.closed(0, 1)),
+                ParameterSpec.ofInt("text-depth", 0, "L of the text tree; 0 = depth").nonNegative(),
+                ParameterSpec.ofInt("text-branching", 0, "m of the text tree; 0 = branching").nonNegative(),
+                ParameterSpec.ofDouble("text-p", -1, "p of the text tree; -1 = p").in(Range.closed(0, 1).orExactly(-1)),
+                ParameterSpec.ofInt("image-depth", 0, "L of the image tree; 0 = depth").nonNegative(),
+                ParameterSpec.ofInt("image-branching", 0, "m of the image tree; 0 = branching").nonNegative(),
+                ParameterSpec.ofDouble("image-p", -1, "p of the image tree; -1 = p").in(Range.closed(0, 1).orExactly(-1)),
+                ParameterSpec.ofDouble("noise-scale", 1.0, "sigma of the image-leaf Gaussian noise (leaf units)").positive(),
                 ParameterSpec.ofInt("seed", 0, "seed of the transition matrices"),
                 ParameterSpec.ofString("model", "", "JSON model file to load instead of generating; empty = none"),
                 ParameterSpec.ofChoice("pairing", "paired: shared root; unpaired: independent roots", "paired",
                         "unpaired"),
-                ParameterSpec.ofInt("candidates", 1, "K >= 2 gives K-candidate contrastive groups [n, K, ...]"),
-                ParameterSpec.ofDouble("bp-p", -1, "oracle runs BP with the matrices of this p; -1 = the data's"));
+                ParameterSpec.ofInt("candidates", 1, "K >= 2 gives K-candidate contrastive groups [n, K, ...]").atLeast(1),
+                ParameterSpec.ofDouble("bp-p", -1, "oracle runs BP with the matrices of this p; -1 = the data's")
+                        .in(Range.closed(0, 1).orExactly(-1)));
+    }
+
+    @Override
+    public void validate(PluginConfig c) {
+        if (c.getInt("candidates") > 1 && !c.getString("pairing").equals("paired")) {
+            throw c.invalid("candidates", "must be 1 with pairing=unpaired (K >= 2 groups need paired data)");
+        }
     }
 
     @Override
@@ -61,26 +70,7 @@ public final class JghmDatasetProvider implements DatasetProvider {
                 throw new UncheckedIOException("cannot read JGHM model " + file, e);
             }
         } else {
-            for (String key : List.of("states", "depth", "branching")) {
-                if (c.getInt(key) < 1) {
-                    throw c.invalid(key, "must be >= 1");
-                }
-            }
-            for (String key : List.of("text-depth", "text-branching", "image-depth", "image-branching")) {
-                if (c.getInt(key) < 0) {
-                    throw c.invalid(key, "must be >= 1, or 0 to inherit");
-                }
-            }
             double p = c.getDouble("p");
-            for (String key : List.of("p", "text-p", "image-p")) {
-                double v = c.getDouble(key);
-                if (!(v <= 1 && (v >= 0 || (v == -1 && !key.equals("p"))))) {
-                    throw c.invalid(key, key.equals("p") ? "must be in [0, 1]" : "must be in [0, 1], or -1 to inherit");
-                }
-            }
-            if (!(c.getDouble("noise-scale") > 0)) {
-                throw c.invalid("noise-scale", "must be positive");
-            }
             model = TransitionMatrixGenerator.generate(new JghmSpec(c.getInt("states"),
                     orElse(c.getInt("text-depth"), c.getInt("depth")),
                     orElse(c.getInt("text-branching"), c.getInt("branching")),
@@ -92,18 +82,12 @@ public final class JghmDatasetProvider implements DatasetProvider {
         }
         double bpP = c.getDouble("bp-p");
         JghmModel belief;
-        if (bpP > 1 || (bpP < 0 && bpP != -1)) {
-            throw c.invalid("bp-p", "must be in [0, 1], or -1 for the data's own matrices");
-        }
         try {
             belief = bpP < 0 ? model : model.withP(bpP);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw c.invalid("bp-p", e.getMessage());
         }
         Pairing pairing = Pairing.valueOf(c.getString("pairing").toUpperCase(Locale.ROOT));
-        if (c.getInt("candidates") < 1 || (c.getInt("candidates") > 1 && pairing != Pairing.PAIRED)) {
-            throw c.invalid("candidates", "must be 1, or >= 2 with pairing=paired");
-        }
         return new JghmDataset(model, belief, pairing, c.getInt("candidates"));
     }
 

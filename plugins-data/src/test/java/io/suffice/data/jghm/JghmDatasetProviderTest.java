@@ -87,13 +87,18 @@ class JghmDatasetProviderTest {
     @Test
     void rejectsInvalidValuesNamingTheParameter() {
         JghmDatasetProvider p = new JghmDatasetProvider();
-        assertThatThrownBy(() -> p.create(config(Map.of("candidates", 4L, "pairing", "unpaired"))))
+        assertThatThrownBy(() -> p.validate(config(Map.of("candidates", 4L, "pairing", "unpaired"))))
                 .hasMessageContaining("candidates");
-        assertThatThrownBy(() -> p.create(config(Map.of("p", 1.5))))
-                .hasMessage("dataset 'jghm' parameter p = 1.5: must be in [0, 1]");
-        assertThatThrownBy(() -> p.create(config(Map.of("states", 0L))))
-                .hasMessage("dataset 'jghm' parameter states = 0: must be >= 1");
-        assertThatThrownBy(() -> p.create(config(Map.of("bp-p", 2.0)))).hasMessageContaining("parameter bp-p");
+        // ranges are declared on the parameters and checked when a config is resolved (before anything runs)
+        Map<String, io.suffice.api.plugin.Range> ranges = new HashMap<>();
+        p.parameters().forEach(spec -> ranges.put(spec.name(), spec.range()));
+        assertThat(ranges.get("p").describe()).isEqualTo("in [0, 1]");
+        assertThat(ranges.get("states").describe()).isEqualTo(">= 1");
+        assertThat(ranges.get("bp-p").describe()).isEqualTo("in [0, 1], or -1");
+        assertThat(ranges.get("bp-p").contains(-1)).isTrue();
+        assertThat(ranges.get("bp-p").contains(-0.5)).isFalse();
+        assertThat(ranges.get("bp-p").contains(2.0)).isFalse();
+        assertThat(ranges.get("text-p").contains(0.3)).isTrue();
         assertThatThrownBy(() -> p.create(config(Map.of("model", "/nonexistent/m.json"))))
                 .hasMessageContaining("/nonexistent/m.json");
     }

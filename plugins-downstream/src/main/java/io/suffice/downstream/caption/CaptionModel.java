@@ -12,10 +12,13 @@ import io.suffice.api.tensor.Shape;
 import io.suffice.downstream.generative.CausalMask;
 import io.suffice.downstream.generative.ConditionToken;
 import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeModel;
 import io.suffice.downstream.generative.TransformerStack;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The contrastive-JGHM paper's vision-language model (contrastive-jghm.md sec. 4-5): a causal transformer over the
@@ -51,12 +54,51 @@ public record CaptionModel(int states, int length, int width, int depth, int hea
 
     /** The built graph's handles. */
     public record Built(Value text, ConditionToken condition, Value logits, Value loss, Value nextTokenCe,
-                        Value firstTokenCe) {
+                        Value firstTokenCe) implements GenerativeModel {
+        /** The output name of the logits function (and of its ONNX export). */
+        public static final String LOGITS = "logits";
+        /** Metrics column of {@link #nextTokenCe}, the paper's risk. */
+        public static final String NEXT = "next_token_ce";
+        /** Metrics column of {@link #firstTokenCe}. */
+        public static final String FIRST = "first_token_ce";
+
         /** Every graph input (text, conditioning). */
+        @Override
         public List<Value> inputs() {
             List<Value> l = new ArrayList<>(List.of(text));
             l.addAll(condition.inputs());
             return l;
+        }
+
+        /** The mean CE over all L positions. */
+        @Override
+        public Value objective() {
+            return loss;
+        }
+
+        /** {@code next_token_ce} (the paper's 80-position risk) and {@code first_token_ce}. */
+        @Override
+        public Map<String, Value> metrics() {
+            Map<String, Value> m = new LinkedHashMap<>();
+            m.put(NEXT, nextTokenCe);
+            m.put(FIRST, firstTokenCe);
+            return m;
+        }
+
+        @Override
+        public String predictionName() {
+            return LOGITS;
+        }
+
+        @Override
+        public Value prediction() {
+            return logits;
+        }
+
+        /** The logits read the same inputs as the loss (the last text token only as a target). */
+        @Override
+        public List<Value> predictionInputs() {
+            return inputs();
         }
     }
 

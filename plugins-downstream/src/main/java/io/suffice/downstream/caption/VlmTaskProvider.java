@@ -1,13 +1,12 @@
 package io.suffice.downstream.caption;
 
+import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeParameters;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Plugin {@code vlm}: see {@link VlmTask}. */
@@ -26,53 +25,22 @@ public final class VlmTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        List<ParameterSpec> specs = new ArrayList<>(List.of(
-                ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP image embedding; joint: the run's "
-                        + "encoder trained end-to-end on the raw image; none: no image", Conditioning.labels()),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "pairs per step"),
-                ParameterSpec.ofInt("width", 32, "model width d (authors: 256)"),
-                ParameterSpec.ofInt("depth", 2, "causal blocks (authors: 9 = 2L+1)"),
-                ParameterSpec.ofInt("heads", 1, "attention heads (authors: 1)"),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
-                ParameterSpec.ofInt("eval-samples", 2000, "fresh pairs of the final evaluation"),
-                ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt"),
-                ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)"),
-                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions (> 0)")));
-        specs.addAll(TowerParameters.specs());
-        specs.addAll(List.of(
-                ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
-                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens")));
-        return List.copyOf(specs);
+        return GenerativeParameters.specs(Modality.IMAGE, "model", 256, List.of(
+                ParameterSpec.ofInt("captions", 8, "images whose captions are written to captions.txt")
+                        .nonNegative(),
+                ParameterSpec.ofInt("caption-eval", 200, "images of the caption root-agreement measure (0: skip)")
+                        .nonNegative(),
+                ParameterSpec.ofDouble("temperature", 1.0, "softmax temperature of sampled captions").positive()));
+    }
+
+    @Override
+    public void validate(PluginConfig c) {
+        GenerativeParameters.validate(c);
     }
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getLong("checkpoint-every") < 0) {
-            throw c.invalid("checkpoint-every", "must be >= 0");
-        }
-        for (String k : List.of("captions", "caption-eval")) {
-            if (c.getLong(k) < 0) {
-                throw c.invalid(k, "must be >= 0");
-            }
-        }
-        if (c.getInt("width") % c.getInt("heads") != 0) {
-            throw c.invalid("heads", "must divide width " + c.getInt("width"));
-        }
-        if (!(c.getDouble("temperature") > 0)) {
-            throw c.invalid("temperature", "must be > 0");
-        }
-        return new VlmTask(new VlmSettings(Conditioning.parse(c.getString("conditioning")), c.getLong("steps"),
-                c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"), c.getLong("log-every"),
-                c.getInt("eval-samples"), c.getInt("captions"), c.getInt("caption-eval"), c.getDouble("temperature"),
-                c.getString("checkpoint"), c.getLong("clip-steps"), c.getInt("clip-batch"), c.getString("image-field"),
-                c.getString("text-field"), c.getLong("checkpoint-every"),
-                c.getString("resume")));
+        return new VlmTask(new VlmSettings(GenerativeParameters.settings(c), c.getInt("captions"),
+                c.getInt("caption-eval"), c.getDouble("temperature")));
     }
 }

@@ -1,6 +1,7 @@
 package io.suffice.downstream.clip;
 
-import io.suffice.api.graph.Differentiator;
+import io.suffice.api.data.Batch;
+import io.suffice.api.data.Dataset;
 import io.suffice.api.graph.Executable;
 import io.suffice.api.graph.Executor;
 import io.suffice.api.graph.Graph;
@@ -8,11 +9,15 @@ import io.suffice.api.graph.ParameterStore;
 import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.model.EncoderTrace;
+import io.suffice.api.optim.Optimizer;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
+import io.suffice.api.train.BatchSource;
+import io.suffice.api.train.StepRandom;
+import io.suffice.api.train.TrainingPlan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,61 +25,77 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two towers ({@code image.*} and {@code text.*} parameters, one architecture) and the contrastive objective, compiled
- * twice: a training step (loss and the gradient of every parameter, one ONNX model) and one embedding function per
- * tower (dynamic batch) that reads the same live {@link ParameterStore}. Not thread-safe; close it to release the
- * compiled sessions.
+ * The CLIP model: two towers ({@code image.*} and {@code text.*} parameters, one architecture) in one graph with the
+ * contrastive objective, the {@link ParameterStore} the training core updates in place, the
+ * {@linkplain #plan training plan} it hands the core, and one embedding function per tower (dynamic batch, compiled
+ * on first use) that reads the same live store. Training, checkpoints, resume and export are the core's
+ * ({@link io.suffice.api.train.Trainer}). Not thread-safe; close it to release the embedding sessions.
  * <p>
- * <b>Guided variant</b> (contrastive-jghm.md sec. 5), when the guide penalty {@code lambda} is positive: the step
+ * <b>Guided variant</b> (contrastive-jghm.md sec. 5), when the guide penalty {@code lambda} is positive: the plan
  * optimises {@code contrastive loss + lambda * (1/N) sum_{towers, blocks b, tokens t, channels s < S}
  * (H_b[n, t, s] - beliefs[n, min(b, D) - 1, t, s])^2}, where {@code H_b} is the residual stream after block
  * {@code b = 1..depth} ({@link Encoder#trace}), only its first S channels, and the targets are the oracle's
  * {@link BayesOracle#levelBeliefs} of the step's own tokens (block b is pulled towards the BP beliefs of tree level b;
- * blocks deeper than the tree, towards the root posterior). N is the number of sequences per tower, so the penalty is
- * a mean over sequences. The gradients are those of the sum; {@link #lossAndGradients} still returns the pure
- * contrastive loss (the risk the paper reports) and {@link #lastGuidePenalty} the penalty term. The embedding
- * functions are unchanged.
+ * blocks deeper than the tree, towards the root posterior), fed as the inputs {@code guide.image} and
+ * {@code guide.text} by the plan's {@linkplain #batches batch source}. N is the number of sequences per tower, so the
+ * penalty is a mean over sequences. The reported loss stays the pure contrastive loss (the risk the paper reports);
+ * the penalty term is the metric {@value #GUIDE_PENALTY}. The embedding functions are unchanged.
  */
 public final class ClipModel implements AutoCloseable {
     public static final String IMAGE = "image";
     public static final String TEXT = "text";
-    private static final String GRAD = "grad:";
     /** Graph-input name prefix of the guide targets ({@code guide.image}, {@code guide.text}). */
     public static final String GUIDE = "guide.";
-    private static final String PENALTY = "guide_penalty";
+    /** Metric name of the guided variant's penalty term (already multiplied by lambda). */
+    public static final String GUIDE_PENALTY = "guide_penalty";
+    /** Export (ONNX file base name) of the image tower: token input {@code image}, output {@value #EMBEDDING}. */
+    public static final String IMAGE_ENCODER = "image-encoder";
+    /** Export of the text tower: token input {@code text}, output {@value #EMBEDDING}. */
+    public static final String TEXT_ENCODER = "text-encoder";
+    /** Output name of the embedding functions and exports. */
+    public static final String EMBEDDING = "embedding";
     private static final int EMBED_CHUNK = 1024;
 
+    private final Encoder encoder;
+    private final long seed;
     private final String objective;
+    private final DType imageType;
+    private final DType textType;
+    private final long imageLength;
+    private final long textLength;
+    private final Executor executor;
+    private final Graph graph;
+    private final Value imageInput;
+    private final Value textInput;
+    private final Value imageEmbedding;
+    private final Value textEmbedding;
+    private final Value loss;
+    private final Value penalty;
+    private final Value optimised;
+    private final List<Value> inputs = new ArrayList<>();
     private final ParameterStore store;
-    private final Executable train;
-    private final Executable embedImage;
-    private final Executable embedText;
-    private final List<String> paramNames;
-    private final Map<String, HostTensor> feeds = new LinkedHashMap<>();
-    private final List<HostTensor> grads = new ArrayList<>();
     private final int embedding;
     private final double guidePenalty;
     private final BayesOracle guideOracle;
-    private double lastGuidePenalty;
+    private Executable embedImage;
+    private Executable embedText;
 
     /**
      * The standard (unguided) model.
      *
-     * @param encoder        the architecture of both towers (renamed to {@code image} and {@code text})
-     * @param seed           graph seed (parameter initialisation)
-     * @param objective      {@link ContrastiveObjective#K_CANDIDATE} or {@link ContrastiveObjective#INFONCE}
-     * @param tokenType      dtype of the token fields
-     * @param imageLength    tokens per image sequence
-     * @param textLength     tokens per text sequence
-     * @param batch          B (InfoNCE's diagonal size)
-     * @param k              K (size of the k-candidate groups)
-     * @param executor       compiles the step and the embedding functions
-     * @param differentiator the runtime's autodiff
+     * @param encoder     the architecture of both towers (renamed to {@code image} and {@code text})
+     * @param seed        graph seed (parameter initialisation)
+     * @param objective   {@link ContrastiveObjective#K_CANDIDATE} or {@link ContrastiveObjective#INFONCE}
+     * @param tokenType   dtype of the token fields
+     * @param imageLength tokens per image sequence
+     * @param textLength  tokens per text sequence
+     * @param batch       B (InfoNCE's diagonal size)
+     * @param k           K (size of the k-candidate groups)
+     * @param executor    compiles the embedding functions
      */
     public ClipModel(Encoder encoder, long seed, String objective, DType tokenType, long imageLength, long textLength,
-                     int batch, int k, Executor executor, Differentiator differentiator) {
-        this(encoder, seed, objective, tokenType, imageLength, textLength, batch, k, 0, null, executor,
-                differentiator);
+                     int batch, int k, Executor executor) {
+        this(encoder, seed, objective, tokenType, imageLength, textLength, batch, k, 0, null, executor);
     }
 
     /**
@@ -87,53 +108,60 @@ public final class ClipModel implements AutoCloseable {
      *                                  do not fit the oracle
      */
     public ClipModel(Encoder encoder, long seed, String objective, DType tokenType, long imageLength, long textLength,
-                     int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor,
-                     Differentiator differentiator) {
+                     int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
+        this(encoder, seed, objective, tokenType, imageLength, tokenType, textLength, batch, k, guidePenalty, oracle,
+                executor);
+    }
+
+    /**
+     * A model whose towers read fields of different dtypes (e.g. float32 pixels {@code [n, 784]} for the image tower,
+     * int64 word ids {@code [n, T]} for the text tower; the encoder decides how each becomes a vector), each with its
+     * own length; otherwise as {@link #ClipModel(Encoder, long, String, DType, long, long, int, int, double,
+     * BayesOracle, Executor)}. Graph and parameters are the same as that constructor's when the two dtypes agree.
+     *
+     * @param imageType dtype of the image field
+     * @param textType  dtype of the text field
+     */
+    public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
+                     long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
+        this.encoder = encoder;
+        this.seed = seed;
         this.objective = ContrastiveObjective.check(objective);
+        this.imageType = imageType;
+        this.textType = textType;
+        DType tokenType = imageType != DType.INT64 ? imageType : textType;
+        this.imageLength = imageLength;
+        this.textLength = textLength;
+        this.executor = executor;
         this.guidePenalty = checkPenalty(guidePenalty);
         boolean guided = guidePenalty > 0;
         this.guideOracle = guided ? requireOracle(oracle, tokenType) : null;
-        Encoder im = encoder.withName(IMAGE);
-        Encoder tx = encoder.withName(TEXT);
         Graph g = new Graph(seed);
-        Value xi = g.input(IMAGE, tokenType, Shape.DYNAMIC, imageLength);
-        Value xt = g.input(TEXT, tokenType, Shape.DYNAMIC, textLength);
-        EncoderTrace ti = im.trace(g, xi);
-        EncoderTrace tt = tx.trace(g, xt);
-        Value fi = ti.output();
-        Value ft = tt.output();
-        this.embedding = (int) fi.shape().dim(1);
-        Value loss = this.objective.equals(ContrastiveObjective.K_CANDIDATE)
-                ? ContrastiveObjective.kCandidate(g, fi, ft, k)
-                : ContrastiveObjective.infoNce(g, fi, ft, ContrastiveObjective.logitScale(g), batch);
-        List<Value> guideInputs = new ArrayList<>();
-        Value penalty = null;
+        this.graph = g;
+        this.imageInput = g.input(IMAGE, imageType, Shape.DYNAMIC, imageLength);
+        this.textInput = g.input(TEXT, textType, Shape.DYNAMIC, textLength);
+        EncoderTrace ti = encoder.withName(IMAGE).trace(g, imageInput);
+        EncoderTrace tt = encoder.withName(TEXT).trace(g, textInput);
+        this.imageEmbedding = ti.output();
+        this.textEmbedding = tt.output();
+        this.embedding = (int) imageEmbedding.shape().dim(1);
+        this.loss = this.objective.equals(ContrastiveObjective.K_CANDIDATE)
+                ? ContrastiveObjective.kCandidate(g, imageEmbedding, textEmbedding, k)
+                : ContrastiveObjective.infoNce(g, imageEmbedding, textEmbedding, ContrastiveObjective.logitScale(g),
+                batch);
+        inputs.add(imageInput);
+        inputs.add(textInput);
         if (guided) {
             Value perSequence = g.add(
-                    guideDistances(g, encoder, ti, Modality.IMAGE, imageLength, guideInputs),
-                    guideDistances(g, encoder, tt, Modality.TEXT, textLength, guideInputs));   // [N]
-            penalty = g.mul(g.reduceMean(perSequence, false), g.scalar(guidePenalty, DType.FLOAT32));
+                    guideDistances(g, ti, Modality.IMAGE, imageLength),
+                    guideDistances(g, tt, Modality.TEXT, textLength));   // [N]
+            this.penalty = g.mul(g.reduceMean(perSequence, false), g.scalar(guidePenalty, DType.FLOAT32));
+            this.optimised = g.add(loss, penalty);
+        } else {
+            this.penalty = null;
+            this.optimised = loss;
         }
-        Value optimised = guided ? g.add(loss, penalty) : loss;
         this.store = ParameterStore.of(g);
-        this.paramNames = store.names();
-        List<Value> params = g.parameters();
-        List<Value> gs = differentiator.gradients(optimised, params);
-        Map<String, Value> outs = new LinkedHashMap<>();
-        outs.put("loss", loss);
-        if (guided) {
-            outs.put(PENALTY, penalty);
-        }
-        for (int i = 0; i < params.size(); i++) {
-            outs.put(GRAD + params.get(i).name(), gs.get(i));
-        }
-        List<Value> inputs = new ArrayList<>(params);
-        inputs.add(xi);
-        inputs.add(xt);
-        inputs.addAll(guideInputs);
-        this.train = executor.compile(g, inputs, outs);
-        this.embedImage = embedder(encoder.withName(IMAGE), seed, tokenType, imageLength, executor, IMAGE);
-        this.embedText = embedder(encoder.withName(TEXT), seed, tokenType, textLength, executor, TEXT);
     }
 
     private static double checkPenalty(double penalty) {
@@ -160,8 +188,7 @@ public final class ClipModel implements AutoCloseable {
      * Declares the guide-target input of one tower and returns its per-sequence squared distance
      * {@code sum_{b, t, s < S} (H_b - target_{min(b, D)})^2}, {@code [N]}.
      */
-    private Value guideDistances(Graph g, Encoder encoder, EncoderTrace trace, Modality modality, long length,
-                                 List<Value> guideInputs) {
+    private Value guideDistances(Graph g, EncoderTrace trace, Modality modality, long length) {
         int s = guideOracle.states();
         String what = modality.label() + " tower";
         if (guideOracle.leaves(modality) != length) {
@@ -183,7 +210,7 @@ public final class ClipModel implements AutoCloseable {
                     + encoder.summary() + " has none (use a transformer)");
         }
         Value target = g.input(GUIDE + modality.label(), DType.FLOAT32, Shape.DYNAMIC, levels, length, s);
-        guideInputs.add(target);
+        inputs.add(target);
         Value total = null;
         for (int b = 1; b <= trace.hidden().size(); b++) {
             Value h = trace.hidden().get(b - 1);                                   // [N, T, width]
@@ -203,14 +230,80 @@ public final class ClipModel implements AutoCloseable {
         return total;
     }
 
-    private static Executable embedder(Encoder tower, long seed, DType tokenType, long length, Executor executor,
-                                       String input) {
-        Graph g = new Graph(seed);
-        Value x = g.input(input, tokenType, Shape.DYNAMIC, length);
-        Value f = tower.forward(g, x);
-        List<Value> inputs = new ArrayList<>(g.parameters());
-        inputs.add(x);
-        return executor.compile(g, inputs, Map.of("embedding", f));
+    /**
+     * The training plan of this model, to be completed ({@code logEvery}, {@code auxiliary}, ...) and built by the
+     * caller: objective = contrastive loss (+ the guide penalty term in the guided variant), reported loss = the
+     * contrastive loss, metric {@value #GUIDE_PENALTY} when guided, inputs {@code image}, {@code text} (and
+     * {@code guide.image}, {@code guide.text} when guided), every parameter trained, and the exports
+     * {@value #IMAGE_ENCODER} and {@value #TEXT_ENCODER} (token input to {@value #EMBEDDING}).
+     *
+     * @param label     progress label ({@code clip}, {@code clip pre-training})
+     * @param optimizer the update rule
+     * @param batches   the step's inputs, normally {@link #batches}
+     * @param steps     updates to apply
+     */
+    public TrainingPlan.Builder plan(String label, Optimizer optimizer, BatchSource batches, long steps) {
+        TrainingPlan.Builder b = TrainingPlan.builder(label, graph, optimised, store, optimizer, batches, steps)
+                .loss(loss)
+                .inputs(inputs)
+                .export(IMAGE_ENCODER, new TrainingPlan.Export(List.of(imageInput), Map.of(EMBEDDING,
+                        imageEmbedding)))
+                .export(TEXT_ENCODER, new TrainingPlan.Export(List.of(textInput), Map.of(EMBEDDING, textEmbedding)));
+        if (penalty != null) {
+            b.metric(GUIDE_PENALTY, penalty);
+        }
+        return b;
+    }
+
+    /**
+     * The online data stream of a plan: step {@code t} draws {@code rows} fresh pairs with
+     * {@link StepRandom#of StepRandom.of(seed, stream, t)} (so it depends only on the seed, the stream and the step,
+     * and a resumed run sees the batches of the uninterrupted one), feeds their {@code imageField} and
+     * {@code textField} as the inputs {@code image} and {@code text} and, in the guided variant, the oracle's level
+     * beliefs of those tokens as {@code guide.image} and {@code guide.text}.
+     *
+     * @param rows {@code batch * K} for the K-candidate objective (group-major, candidate 0 the positive pair),
+     *             {@code batch} for InfoNCE
+     */
+    public BatchSource batches(Dataset data, long seed, long stream, int rows, String imageField, String textField) {
+        return step -> {
+            Batch b = data.sample(rows, StepRandom.of(seed, stream, step));
+            HostTensor image = b.get(imageField);
+            HostTensor text = b.get(textField);
+            Map<String, HostTensor> feeds = new LinkedHashMap<>();
+            feeds.put(IMAGE, image);
+            feeds.put(TEXT, text);
+            if (guideOracle != null) {
+                feeds.put(GUIDE + IMAGE, guideOracle.levelBeliefs(Modality.IMAGE, image));
+                feeds.put(GUIDE + TEXT, guideOracle.levelBeliefs(Modality.TEXT, text));
+            }
+            return feeds;
+        };
+    }
+
+    /** The graph holding the towers, the loss and the penalty. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The contrastive loss (the reported loss). */
+    public Value loss() {
+        return loss;
+    }
+
+    /** The optimised objective: the loss, plus the penalty term in the guided variant. */
+    public Value objectiveValue() {
+        return optimised;
+    }
+
+    /** The guide penalty term (lambda times the mean distance), or null for the standard model. */
+    public Value penaltyValue() {
+        return penalty;
+    }
+
+    /** The graph inputs a step feeds, in declaration order. */
+    public List<Value> inputs() {
+        return List.copyOf(inputs);
     }
 
     public ParameterStore store() {
@@ -225,55 +318,35 @@ public final class ClipModel implements AutoCloseable {
         return embedding;
     }
 
-    /**
-     * Contrastive loss and the gradients of the optimised objective (the loss, plus the guide penalty term in the
-     * guided variant) at the current parameters; the gradients are owned by the compiled step and overwritten by the
-     * next call.
-     */
-    public double lossAndGradients(HostTensor image, HostTensor text) {
-        feeds.clear();
-        feeds.putAll(store.asMap());
-        feeds.put(IMAGE, image);
-        feeds.put(TEXT, text);
-        if (guideOracle != null) {
-            feeds.put(GUIDE + IMAGE, guideOracle.levelBeliefs(Modality.IMAGE, image));
-            feeds.put(GUIDE + TEXT, guideOracle.levelBeliefs(Modality.TEXT, text));
-        }
-        Map<String, HostTensor> out = train.run(feeds);
-        grads.clear();
-        for (String p : paramNames) {
-            grads.add(out.get(GRAD + p));
-        }
-        lastGuidePenalty = guideOracle == null ? 0 : out.get(PENALTY).toDoubleArray()[0];
-        return out.get("loss").toDoubleArray()[0];
-    }
-
     /** The guide penalty lambda (0: the standard model). */
     public double guidePenalty() {
         return guidePenalty;
     }
 
-    /**
-     * The penalty term of the last {@link #lossAndGradients} call (already multiplied by lambda, so the optimised
-     * objective is the returned loss plus this); 0 for the standard model.
-     */
-    public double lastGuidePenalty() {
-        return lastGuidePenalty;
-    }
-
-    /** The gradients of the last {@link #lossAndGradients} call, in store order. */
-    public List<HostTensor> gradients() {
-        return List.copyOf(grads);
-    }
-
-    /** Image embeddings of int tokens {@code [n, T]}, as {@code [n][e]}. */
+    /** Image embeddings of the image field's rows ({@code [n, T]} tokens or {@code [n, D]} values), as {@code [n][e]}. */
     public double[][] embedImages(HostTensor tokens) {
+        if (embedImage == null) {
+            embedImage = embedder(IMAGE, imageType, imageLength);
+        }
         return embed(embedImage, IMAGE, tokens);
     }
 
     /** Text embeddings. */
     public double[][] embedTexts(HostTensor tokens) {
+        if (embedText == null) {
+            embedText = embedder(TEXT, textType, textLength);
+        }
         return embed(embedText, TEXT, tokens);
+    }
+
+    /** One tower's forward pass in a graph of its own; its parameters are fed from the live store on every run. */
+    private Executable embedder(String tower, DType type, long length) {
+        Graph g = new Graph(seed);
+        Value x = g.input(tower, type, Shape.DYNAMIC, length);
+        Value f = encoder.withName(tower).forward(g, x);
+        List<Value> in = new ArrayList<>(g.parameters());
+        in.add(x);
+        return executor.compile(g, in, Map.of(EMBEDDING, f));
     }
 
     private double[][] embed(Executable exec, String input, HostTensor tokens) {
@@ -286,7 +359,7 @@ public final class ClipModel implements AutoCloseable {
                 f.put(name, name.equals(input) ? (from == 0 && to == n ? tokens : Tokens.rows(tokens, from, to))
                         : store.get(name));
             }
-            double[] e = exec.run(f).get("embedding").toDoubleArray();
+            double[] e = exec.run(f).get(EMBEDDING).toDoubleArray();
             for (int i = from; i < to; i++) {
                 double[] row = new double[embedding];
                 System.arraycopy(e, (i - from) * embedding, row, 0, embedding);
@@ -305,8 +378,11 @@ public final class ClipModel implements AutoCloseable {
 
     @Override
     public void close() {
-        train.close();
-        embedImage.close();
-        embedText.close();
+        if (embedImage != null) {
+            embedImage.close();
+        }
+        if (embedText != null) {
+            embedText.close();
+        }
     }
 }

@@ -5,27 +5,27 @@ import java.util.List;
 /**
  * Parameters of the {@code clip} task (see {@link ClipTaskProvider} for their meaning and defaults).
  * {@code guidePenalty} is lambda of the guided variant (contrastive-jghm.md sec. 5, {@link ClipModel}): 0 trains
- * the standard model.
+ * the standard model. {@code supervised} trains the supervised reference of {@link LabelledEvaluation} (labelled
+ * datasets only). Checkpoints and resume are the run's ({@code run.checkpoint-every}, {@code run.resume}).
  */
 public record ClipSettings(String objective, long steps, int batch, int candidates, long logEvery,
                            String imageField, String textField, String rootField,
                            int evalGroups, int bayesSamples, int zeroShotImages, List<Long> prompts,
-                           int probeTrain, int probeTest, long checkpointEvery, String resume,
-                           double guidePenalty) {
-    /** Settings without checkpoints. */
+                           int probeTrain, int probeTest, double guidePenalty, boolean supervised) {
+    /** Settings of the standard (unguided) model. */
     public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
                         String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
                         List<Long> prompts, int probeTrain, int probeTest) {
         this(objective, steps, batch, candidates, logEvery, imageField, textField, rootField, evalGroups, bayesSamples,
-                zeroShotImages, prompts, probeTrain, probeTest, 0, "");
+                zeroShotImages, prompts, probeTrain, probeTest, 0);
     }
 
-    /** Settings of the standard (unguided) model. */
+    /** Settings with the supervised reference on (it runs only on labelled datasets). */
     public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
                         String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
-                        List<Long> prompts, int probeTrain, int probeTest, long checkpointEvery, String resume) {
+                        List<Long> prompts, int probeTrain, int probeTest, double guidePenalty) {
         this(objective, steps, batch, candidates, logEvery, imageField, textField, rootField, evalGroups, bayesSamples,
-                zeroShotImages, prompts, probeTrain, probeTest, checkpointEvery, resume, 0);
+                zeroShotImages, prompts, probeTrain, probeTest, guidePenalty, true);
     }
 
     public ClipSettings {

@@ -26,61 +26,51 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofChoice("objective", "k-candidate: the paper's symmetric K-candidate risk with raw "
                         + "dot-product scores; infonce: open_clip's in-batch InfoNCE with a learnable temperature",
                         ContrastiveObjective.K_CANDIDATE, ContrastiveObjective.INFONCE),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "groups (k-candidate) or pairs (infonce) per step"),
-                ParameterSpec.ofInt("candidates", 4, "K: 1 positive + K-1 fresh negatives (k-candidate)"),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
+                ParameterSpec.ofInt("steps", 2000, "optimizer steps").atLeast(1),
+                ParameterSpec.ofInt("batch", 64, "groups (k-candidate) or pairs (infonce) per step").atLeast(1),
+                ParameterSpec.ofInt("candidates", 4, "K: 1 positive + K-1 fresh negatives (k-candidate)").atLeast(2),
+                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps").atLeast(1),
                 ParameterSpec.ofString("image-field", "image", "batch field of the image tokens"),
                 ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
                 ParameterSpec.ofString("root-field", "root", "batch field of the shared root (when absent, probe "
                         + "labels are drawn from the oracle's root posterior, which has the same distribution)"),
-                ParameterSpec.ofInt("eval-groups", 2000, "fresh K-candidate groups for the final CLIP risk"),
-                ParameterSpec.ofInt("bayes-samples", 10000, "samples of the oracle's Bayes risk estimates"),
-                ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip)"),
+                ParameterSpec.ofInt("eval-groups", 2000, "fresh K-candidate groups for the final CLIP risk").atLeast(1),
+                ParameterSpec.ofInt("bayes-samples", 10000, "samples of the oracle's Bayes risk estimates").atLeast(1),
+                ParameterSpec.ofInt("zero-shot-images", 1000, "test images of the zero-shot evaluation (0: skip; "
+                        + "labelled datasets: the first of the test split, also those of the probe and the supervised "
+                        + "reference)").nonNegative(),
                 ParameterSpec.ofIntList("prompts", List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 250L),
-                        "prompt counts M per class of the zero-shot evaluation"),
-                ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip)"),
-                ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe"),
-                ParameterSpec.ofInt("checkpoint-every", 0, "write checkpoint.bin (parameters, optimizer state, step) "
-                        + "into the run folder every this many steps, atomically (0: never)"),
-                ParameterSpec.ofString("resume", "", "checkpoint.bin of an earlier run of the same config to "
-                        + "continue from (empty: start afresh)"),
+                        "prompt counts M per class of the zero-shot evaluation").atLeast(1),
+                ParameterSpec.ofInt("probe-train", 4000, "training examples of the sufficiency probe (0: skip; "
+                        + "labelled datasets: the linear probe on the first training images' embeddings)")
+                        .nonNegative(),
+                ParameterSpec.ofInt("probe-test", 2000, "test examples of the sufficiency probe").atLeast(1),
                 ParameterSpec.ofDouble("guide-penalty", 0, "the guided variant (paper: 1e-3): adds this times the "
                         + "squared distance of each block's hidden state (first S channels) to the oracle's BP beliefs "
-                        + "of the matching tree level, per sequence, to the optimised objective; 0 = standard"));
+                        + "of the matching tree level, per sequence, to the optimised objective; 0 = standard").nonNegative(),
+                ParameterSpec.ofBoolean("supervised", true, "labelled datasets (fashion-mnist-captions): also train "
+                        + "the image tower's architecture + a linear layer on the labels (same steps, rows and "
+                        + "optimizer) as the supervised reference, summary key supervised_top1"));
     }
 
     @Override
-    public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "log-every", "eval-groups", "bayes-samples", "probe-test")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getInt("candidates") < 2) {
-            throw c.invalid("candidates", "must be at least 2");
-        }
-        for (String k : List.of("zero-shot-images", "probe-train", "checkpoint-every")) {
-            if (c.getLong(k) < 0) {
-                throw c.invalid(k, "must be >= 0");
-            }
-        }
-        List<Long> prompts = c.getLongList("prompts");
-        if (prompts.isEmpty() || prompts.stream().anyMatch(m -> m < 1)) {
-            throw c.invalid("prompts", "needs at least one count, each at least 1");
+    public void validate(PluginConfig c) {
+        if (c.getLongList("prompts").isEmpty()) {
+            throw c.invalid("prompts", "needs at least one count");
         }
         if (c.getString("objective").equals(ContrastiveObjective.INFONCE) && c.getInt("batch") < 2) {
             throw c.invalid("batch", "infonce needs at least 2 pairs");
         }
+    }
+
+    @Override
+    public DownstreamTask create(PluginConfig c) {
+        List<Long> prompts = c.getLongList("prompts");
         double guide = c.getDouble("guide-penalty");
-        if (!(guide >= 0) || Double.isInfinite(guide)) {
-            throw c.invalid("guide-penalty", "must be a finite number >= 0 (0 = the standard model, 1e-3 the paper's "
-                    + "guided value)");
-        }
         return new ClipTask(new ClipSettings(c.getString("objective"), c.getLong("steps"), c.getInt("batch"),
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test"), c.getLong("checkpoint-every"), c.getString("resume"), guide));
+                c.getInt("probe-test"), guide, c.getBoolean("supervised")));
     }
 }

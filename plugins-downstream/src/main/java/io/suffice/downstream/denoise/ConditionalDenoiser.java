@@ -10,6 +10,7 @@ import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 import io.suffice.downstream.generative.ConditionToken;
 import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeModel;
 import io.suffice.downstream.generative.TransformerStack;
 
 import java.util.ArrayList;
@@ -64,8 +65,22 @@ public record ConditionalDenoiser(int states, int leaves, double sigma, int widt
 
     /** The built graph's handles. */
     public record Built(Value noisy, Value target, Value sigma, ConditionToken condition, Value prediction,
-                        Value loss) {
+                        Value loss) implements GenerativeModel {
+        /** The output name of the prediction function (and of its ONNX export). */
+        public static final String PREDICTION = "prediction";
+
+        @Override
+        public Value objective() {
+            return loss;
+        }
+
+        @Override
+        public String predictionName() {
+            return PREDICTION;
+        }
+
         /** Every graph input the loss needs (noisy, target, sigma when an input, conditioning). */
+        @Override
         public List<Value> inputs() {
             List<Value> l = new ArrayList<>(List.of(noisy, target));
             l.addAll(predictionInputs().subList(1, predictionInputs().size()));
@@ -73,6 +88,7 @@ public record ConditionalDenoiser(int states, int leaves, double sigma, int widt
         }
 
         /** Every graph input the prediction needs (noisy, sigma when an input, conditioning). */
+        @Override
         public List<Value> predictionInputs() {
             List<Value> l = new ArrayList<>(List.of(noisy));
             if (sigma != null) {

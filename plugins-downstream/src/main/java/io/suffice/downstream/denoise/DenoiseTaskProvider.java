@@ -1,13 +1,12 @@
 package io.suffice.downstream.denoise;
 
+import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
-import io.suffice.downstream.generative.TowerParameters;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.task.DownstreamTask;
-import io.suffice.downstream.generative.Conditioning;
+import io.suffice.downstream.generative.GenerativeParameters;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Plugin {@code denoise}: see {@link DenoiseTask}. */
@@ -25,43 +24,17 @@ public final class DenoiseTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        List<ParameterSpec> specs = new ArrayList<>(List.of(
-                ParameterSpec.ofChoice("conditioning", "frozen: the frozen CLIP text embedding; joint: the run's "
-                        + "encoder trained end-to-end on the raw text; none: no text", Conditioning.labels()),
-                ParameterSpec.ofInt("steps", 2000, "optimizer steps"),
-                ParameterSpec.ofInt("batch", 64, "examples per step"),
-                ParameterSpec.ofInt("width", 32, "denoiser width d (authors: 128)"),
-                ParameterSpec.ofInt("depth", 2, "denoiser blocks (authors: 9 = 2L+1)"),
-                ParameterSpec.ofInt("heads", 1, "attention heads (authors: 1)"),
-                ParameterSpec.ofInt("log-every", 50, "write a metrics row every this many steps"),
-                ParameterSpec.ofInt("eval-samples", 2000, "fresh samples of the final evaluation")));
-        specs.addAll(TowerParameters.specs());
-        specs.addAll(List.of(
-                ParameterSpec.ofString("image-field", "image", "batch field of the clean image tokens"),
-                ParameterSpec.ofString("text-field", "text", "batch field of the text tokens"),
+        return GenerativeParameters.specs(Modality.TEXT, "denoiser", 128, List.of(
                 ParameterSpec.ofString("noisy-field", "image_noisy", "batch field of the noisy image leaves")));
-        return List.copyOf(specs);
+    }
+
+    @Override
+    public void validate(PluginConfig c) {
+        GenerativeParameters.validate(c);
     }
 
     @Override
     public DownstreamTask create(PluginConfig c) {
-        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
-                "clip-steps", "clip-batch")) {
-            if (c.getLong(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
-        if (c.getLong("checkpoint-every") < 0) {
-            throw c.invalid("checkpoint-every", "must be >= 0");
-        }
-        if (c.getInt("width") % c.getInt("heads") != 0) {
-            throw c.invalid("heads", "must divide width " + c.getInt("width"));
-        }
-        return new DenoiseTask(new DenoiseSettings(Conditioning.parse(c.getString("conditioning")),
-                c.getLong("steps"), c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"),
-                c.getLong("log-every"), c.getInt("eval-samples"), c.getString("checkpoint"), c.getLong("clip-steps"),
-                c.getInt("clip-batch"), c.getString("image-field"), c.getString("text-field"),
-                c.getString("noisy-field"), c.getLong("checkpoint-every"),
-                c.getString("resume")));
+        return new DenoiseTask(new DenoiseSettings(GenerativeParameters.settings(c), c.getString("noisy-field")));
     }
 }

@@ -65,4 +65,16 @@ public final class Tensors {
         System.arraycopy(all, from * per, v, 0, v.length);
         return asFloat(HostTensor.of(v, dims), t.dtype());
     }
+
+    /** Sum over rows and columns of {@code (a - b)^2} (the squared error summed over leaves, summed over rows). */
+    public static double squaredError(double[][] a, double[][] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                double d = a[i][j] - b[i][j];
+                s += d * d;
+            }
+        }
+        return s;
+    }
 }

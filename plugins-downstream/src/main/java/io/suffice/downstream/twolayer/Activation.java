@@ -1,5 +1,8 @@
 package io.suffice.downstream.twolayer;
 
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+
 import java.util.List;
 
 /**
@@ -17,6 +20,11 @@ import java.util.List;
  * Every leaky form is {@code phi_c(z) = c z + (1 - c) phi(z)}, so {@code phi_c' = c + (1 - c) phi'},
  * {@code beta_c = (1 - c) beta}, {@code kappa_c = (1 - c) kappa}. Implementations are immutable records; values stay
  * finite for every finite {@code z}.
+ * <p>
+ * Each activation exists twice: as plain Java ({@link #value}, {@link #derivative}: the reference the tests hold the
+ * engine to) and as graph operators ({@link #apply}: what the {@code two-layer-gd} task trains, in float64), the
+ * latter from operators ONNX Runtime runs in float64 on the CPU (see {@link GraphMath}); each record's Javadoc gives
+ * the formula and how its graph form is built.
  */
 public sealed interface Activation
         permits Identity, LeakyRelu, LeakySoftplus, LeakyGelu, LeakySilu, LeakyHuberizedRelu {
@@ -27,6 +35,14 @@ public sealed interface Activation
 
     /** {@code phi(z)}. */
     double value(double z);
+
+    /**
+     * {@code phi} applied elementwise to the value {@code z} of {@code g}, built so that the engine's autodiff derives
+     * {@link #derivative} (to rounding; at kinks the same one-sided derivative). FLOAT64 {@code z} (the task) gets
+     * the exact float64 routes of {@link GraphMath}; FLOAT32 {@code z} (benchmark workloads) ONNX Runtime's own
+     * float32 kernels.
+     */
+    Value apply(Graph g, Value z);
 
     /** {@code phi'(z)} (for ReLU-type kinks: the right derivative at 0). */
     double derivative(double z);

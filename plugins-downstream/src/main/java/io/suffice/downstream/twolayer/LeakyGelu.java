@@ -1,5 +1,8 @@
 package io.suffice.downstream.twolayer;
 
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+
 /**
  * Leaky GELU {@code phi(z) = c z + (1 - c) z Phi(z)}, with the exact standard normal CDF
  * {@code Phi(z) = erfc(-z / sqrt 2) / 2} (no tanh approximation); {@code c = 0} is GELU. With the normal density
@@ -9,6 +12,10 @@ package io.suffice.downstream.twolayer;
  * {@code inf phi' = Phi(-sqrt 2) - sqrt 2 p(sqrt 2) ~ -0.1289}, {@code beta = 2 p(0) = sqrt(2/pi)},
  * {@code kappa = 2 p(sqrt 2) = 2 e^-1 / sqrt(2 pi) ~ 0.2935}. The leaky form scales these by {@code 1 - c} and adds
  * {@code c} to the derivative bounds.
+ * <p>
+ * Graph form: {@code c z + ((1 - c) z) Phi(z)} with {@code Phi} from {@link GraphMath#normalCdf}, i.e. W. J. Cody's
+ * rational approximations of erfc (relative error below 2e-15 as evaluated), because ONNX Runtime has no float64 Erf
+ * kernel; the derivative autodiff takes of it matches {@code Phi(z) + z p(z)} to below 1e-15 (tested).
  *
  * @param c leakiness in [0, 1)
  */
@@ -29,6 +36,12 @@ public record LeakyGelu(double c) implements Activation {
 
     private static double density(double z) {
         return INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+    }
+
+    @Override
+    public Value apply(Graph g, Value z) {
+        Value gelu = g.mul(g.mul(GraphMath.constant(g, 1 - c, z), z), GraphMath.normalCdf(g, z));
+        return c == 0 ? gelu : g.add(g.mul(GraphMath.constant(g, c, z), z), gelu);
     }
 
     @Override

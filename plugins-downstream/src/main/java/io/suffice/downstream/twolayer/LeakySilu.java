@@ -1,5 +1,8 @@
 package io.suffice.downstream.twolayer;
 
+import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.Value;
+
 /**
  * Leaky SiLU {@code phi(z) = c z + (1 - c) z sigmoid(z)}; {@code c = 0} is SiLU (swish). With {@code s = sigmoid(z)}:
  * {@code SiLU' = s + z s (1 - s)}, {@code SiLU'' = s (1 - s) (2 + z (1 - 2 s))},
@@ -7,6 +10,9 @@ package io.suffice.downstream.twolayer;
  * root {@code z* ~ 2.39936} of {@code z tanh(z/2) = 2}: {@code sup |SiLU'| ~ 1.09984}, {@code inf SiLU' ~ -0.09984}
  * (since {@code SiLU'(-z) = 1 - SiLU'(z)}), {@code kappa ~ 0.43923}; {@code beta = SiLU''(0) = 1/2}. The leaky form
  * scales these by {@code 1 - c} and adds {@code c} to the derivative bounds.
+ * <p>
+ * Graph form: {@code c z + ((1 - c) z) sigmoid(z)} with {@link GraphMath#sigmoid}, which keeps full relative
+ * accuracy for negative {@code z} where ONNX Runtime's float64 Sigmoid does not.
  *
  * @param c leakiness in [0, 1)
  */
@@ -20,6 +26,12 @@ public record LeakySilu(double c) implements Activation {
         if (!(c >= 0 && c < 1)) {
             throw new IllegalArgumentException("leakiness must be in [0, 1), got " + c);
         }
+    }
+
+    @Override
+    public Value apply(Graph g, Value z) {
+        Value silu = g.mul(g.mul(GraphMath.constant(g, 1 - c, z), z), GraphMath.sigmoid(g, z));
+        return c == 0 ? silu : g.add(g.mul(GraphMath.constant(g, c, z), z), silu);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.suffice.downstream.clip;
 
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
-import io.suffice.api.graph.Differentiator;
 import io.suffice.api.graph.Executable;
 import io.suffice.api.graph.ExecutionConfig;
 import io.suffice.api.graph.Graph;
@@ -17,6 +16,7 @@ import io.suffice.api.plugin.PluginKind;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
+import io.suffice.api.train.TrainingPlan;
 import io.suffice.data.jghm.JghmDataset;
 import io.suffice.data.jghm.JghmModel;
 import io.suffice.data.jghm.JghmSpec;
@@ -24,7 +24,6 @@ import io.suffice.data.jghm.Pairing;
 import io.suffice.data.jghm.TransitionMatrixGenerator;
 import io.suffice.encoders.mlp.MlpEncoder;
 import io.suffice.encoders.transformer.TransformerEncoder;
-import io.suffice.runtime.engine.Autodiff;
 import io.suffice.runtime.engine.OrtExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +49,6 @@ class GuidedClipTest {
     static final int GROUPS = 2;
     static final int K = 2;
     static final long SEED = 11;
-    static final Differentiator AUTODIFF = Autodiff.standard()::gradients;
 
     @TempDir
     Path dir;
@@ -68,13 +65,14 @@ class GuidedClipTest {
 
     static ClipModel guidedModel(Encoder enc, BayesOracle oracle, double penalty, OrtExecutor ex) {
         return new ClipModel(enc, SEED, ContrastiveObjective.K_CANDIDATE, DType.INT64,
-                oracle.leaves(Modality.IMAGE), oracle.leaves(Modality.TEXT), GROUPS, K, penalty, oracle, ex, AUTODIFF);
+                oracle.leaves(Modality.IMAGE), oracle.leaves(Modality.TEXT), GROUPS, K, penalty, oracle, ex);
     }
 
-    /** The objective the step optimises: contrastive loss + penalty term, both as the step reports them. */
-    static double objective(ClipModel model, Batch b) {
-        double loss = model.lossAndGradients(b.get("image"), b.get("text"));
-        return loss + model.lastGuidePenalty();
+    /** The model's plan on its own data stream (seed 3, GROUPS * K rows a step), trained by a never-called rule. */
+    static TrainingPlan plan(ClipModel model, Dataset data) {
+        return model.plan("test", (p, g, i) -> {
+            throw new AssertionError("not trained here");
+        }, model.batches(data, 3, 0, GROUPS * K, "image", "text"), 1).build();
     }
 
     @Test
@@ -85,62 +83,73 @@ class GuidedClipTest {
         int s = oracle.states();
         // the penalty term is then of the order of the loss, so both parts of the gradients are checked
         double penalty = 0.05;
-        Batch b = data.sample(GROUPS * K, new SplittableRandom(3));
         TransformerEncoder enc = tinyTransformer();
         try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
              ClipModel model = guidedModel(enc, oracle, penalty, ex)) {
-            double loss = model.lossAndGradients(b.get("image"), b.get("text"));
-            double term = model.lastGuidePenalty();
-            Map<String, HostTensor> grads = new LinkedHashMap<>();
-            List<String> names = model.store().names();
-            for (int i = 0; i < names.size(); i++) {
-                grads.put(names.get(i), model.gradients().get(i).copy());
+            TrainingPlan plan = plan(model, data);
+            assertThat(plan.lossName()).isEqualTo(TrainingPlan.LOSS);
+            assertThat(plan.metrics()).containsOnlyKeys(ClipModel.GUIDE_PENALTY);
+            assertThat(plan.inputs()).extracting(Value::name)
+                    .containsExactly("image", "text", "guide.image", "guide.text");
+            assertThat(plan.frozen()).isEmpty();
+            Map<String, HostTensor> b = plan.batches().batch(0);
+            for (Modality mod : Modality.values()) {   // the batch source feeds the oracle's beliefs of its tokens
+                assertThat(b.get(ClipModel.GUIDE + mod.label()).toDoubleArray())
+                        .containsExactly(oracle.levelBeliefs(mod, b.get(mod.label())).toDoubleArray());
             }
+            try (PlanStep step = new PlanStep(plan, ex)) {
+                PlanStep.Result r = step.run(0);
+                double loss = r.loss();
+                double term = r.metrics().get(ClipModel.GUIDE_PENALTY);
+                assertThat(r.objective()).isCloseTo(loss + term, within(1e-5 * (loss + term)));
+                assertThat(step.trainable()).containsExactlyElementsOf(model.store().names());
 
-            // hand computation from a second graph that outputs the embeddings and every block's hidden state
-            Map<String, HostTensor> traced = traceBothTowers(enc, model, b, ex);
-            double[][] fi = ContrastiveObjectiveTest.rows(traced.get("image.embedding"));
-            double[][] ft = ContrastiveObjectiveTest.rows(traced.get("text.embedding"));
-            assertThat(loss).isCloseTo(ContrastiveObjectiveTest.kCandidateReference(fi, ft, K),
-                    within(1e-5 * Math.max(1, loss)));
-            double sum = 0;
-            for (Modality mod : Modality.values()) {
-                HostTensor target = oracle.levelBeliefs(mod, b.get(mod.label()));
-                sum += squaredDistance(traced, mod, enc.depth(), target, s);
-            }
-            double expected = penalty * sum / (GROUPS * K);
-            assertThat(term).isPositive().isCloseTo(expected, within(1e-5 * expected));
-
-            // central differences of (loss + penalty term) through the same compiled step
-            String[] checked = {"image.tok.weight", "image.block0.mlp.1.bias", "image.block1.q.weight",
-                    "text.pos", "text.block1.mlp.1.bias", "text.head.weight"};
-            double h = 1e-2;
-            double largestPenaltyShare = 0;
-            for (String name : checked) {
-                HostTensor p = model.store().get(name);
-                for (int k : new int[]{0, p.size() / 2}) {
-                    float orig = p.floats().get(k);
-                    p.floats().put(k, (float) (orig + h));
-                    double upLoss = model.lossAndGradients(b.get("image"), b.get("text"));
-                    double upTerm = model.lastGuidePenalty();
-                    p.floats().put(k, (float) (orig - h));
-                    double downLoss = model.lossAndGradients(b.get("image"), b.get("text"));
-                    double downTerm = model.lastGuidePenalty();
-                    p.floats().put(k, orig);
-                    double fd = (upLoss + upTerm - downLoss - downTerm) / (2 * h);
-                    double analytic = grads.get(name).floats().get(k);
-                    assertThat(analytic).as("d objective / d %s[%d]", name, k)
-                            .isCloseTo(fd, within(2e-3 * Math.max(1, Math.abs(fd))));
-                    largestPenaltyShare = Math.max(largestPenaltyShare, Math.abs(upTerm - downTerm) / (2 * h));
+                // hand computation from a second graph that outputs the embeddings and every block's hidden state
+                Map<String, HostTensor> traced = traceBothTowers(enc, model, b, ex);
+                double[][] fi = ContrastiveObjectiveTest.rows(traced.get("image.embedding"));
+                double[][] ft = ContrastiveObjectiveTest.rows(traced.get("text.embedding"));
+                assertThat(loss).isCloseTo(ContrastiveObjectiveTest.kCandidateReference(fi, ft, K),
+                        within(1e-5 * Math.max(1, loss)));
+                double sum = 0;
+                for (Modality mod : Modality.values()) {
+                    HostTensor target = oracle.levelBeliefs(mod, b.get(mod.label()));
+                    sum += squaredDistance(traced, mod, enc.depth(), target, s);
                 }
+                double expected = penalty * sum / (GROUPS * K);
+                assertThat(term).isPositive().isCloseTo(expected, within(1e-5 * expected));
+
+                // central differences of the objective (loss + penalty term) through the same compiled step
+                String[] checked = {"image.tok.weight", "image.block0.mlp.1.bias", "image.block1.q.weight",
+                        "text.pos", "text.block1.mlp.1.bias", "text.head.weight"};
+                double h = 1e-2;
+                double largestPenaltyShare = 0;
+                for (String name : checked) {
+                    HostTensor p = model.store().get(name);
+                    for (int k : new int[]{0, p.size() / 2}) {
+                        float orig = p.floats().get(k);
+                        p.floats().put(k, (float) (orig + h));
+                        PlanStep.Result up = step.run(0);
+                        p.floats().put(k, (float) (orig - h));
+                        PlanStep.Result down = step.run(0);
+                        p.floats().put(k, orig);
+                        double fd = (up.objective() - down.objective()) / (2 * h);
+                        double analytic = r.gradients().get(name).floats().get(k);
+                        assertThat(analytic).as("d objective / d %s[%d]", name, k)
+                                .isCloseTo(fd, within(2e-3 * Math.max(1, Math.abs(fd))));
+                        double upTerm = up.metrics().get(ClipModel.GUIDE_PENALTY);
+                        double downTerm = down.metrics().get(ClipModel.GUIDE_PENALTY);
+                        largestPenaltyShare = Math.max(largestPenaltyShare, Math.abs(upTerm - downTerm) / (2 * h));
+                    }
+                }
+                // the check discriminates: gradients of the contrastive loss alone would miss this share
+                assertThat(largestPenaltyShare).isGreaterThan(0.1);
             }
-            // the check discriminates: gradients of the contrastive loss alone would miss this share
-            assertThat(largestPenaltyShare).isGreaterThan(0.1);
         }
     }
 
     /** Embeddings ({@code <tower>.embedding}) and hidden states ({@code <tower>.h<b>}) of both towers. */
-    private static Map<String, HostTensor> traceBothTowers(Encoder enc, ClipModel model, Batch b, OrtExecutor ex) {
+    private static Map<String, HostTensor> traceBothTowers(Encoder enc, ClipModel model, Map<String, HostTensor> b,
+                                                           OrtExecutor ex) {
         Graph g = new Graph(SEED);
         Map<String, Value> outs = new LinkedHashMap<>();
         List<Value> inputs = new ArrayList<>();
@@ -197,17 +206,24 @@ class GuidedClipTest {
         JghmModel jghm = tinyJghm();
         Dataset data = new JghmDataset(jghm, jghm, Pairing.PAIRED, 1);
         BayesOracle oracle = data.oracle().orElseThrow();
-        Batch b = data.sample(GROUPS * K, new SplittableRandom(4));
         try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
              ClipModel plain = new ClipModel(tinyTransformer(), SEED, ContrastiveObjective.K_CANDIDATE, DType.INT64,
-                     3, 4, GROUPS, K, ex, AUTODIFF);
+                     3, 4, GROUPS, K, ex);
              ClipModel zero = guidedModel(tinyTransformer(), oracle, 0, ex)) {
-            assertThat(zero.lossAndGradients(b.get("image"), b.get("text")))
-                    .isEqualTo(plain.lossAndGradients(b.get("image"), b.get("text")));
-            assertThat(zero.lastGuidePenalty()).isZero();
-            for (int i = 0; i < plain.gradients().size(); i++) {
-                assertThat(zero.gradients().get(i).toDoubleArray())
-                        .containsExactly(plain.gradients().get(i).toDoubleArray());
+            TrainingPlan p0 = plan(plain, data);
+            TrainingPlan pz = plan(zero, data);
+            assertThat(pz.metrics()).isEmpty();
+            assertThat(pz.inputs()).extracting(Value::name).containsExactly("image", "text");
+            assertThat(pz.batches().batch(5).keySet()).containsExactly("image", "text");
+            assertThat(pz.objective()).isSameAs(pz.loss());
+            try (PlanStep a = new PlanStep(p0, ex); PlanStep z = new PlanStep(pz, ex)) {
+                PlanStep.Result ra = a.run(5);
+                PlanStep.Result rz = z.run(5);
+                assertThat(rz.loss()).isEqualTo(ra.loss());
+                assertThat(rz.objective()).isEqualTo(ra.objective());
+                assertThat(rz.gradients().keySet()).containsExactlyElementsOf(ra.gradients().keySet());
+                ra.gradients().forEach((name, g) -> assertThat(rz.gradients().get(name).toDoubleArray())
+                        .containsExactly(g.toDoubleArray()));
             }
         }
     }
@@ -231,7 +247,7 @@ class GuidedClipTest {
                     .hasMessageContaining("guide-penalty").hasMessageContaining("width >= S = 3")
                     .hasMessageContaining("has width 2");
             assertThatThrownBy(() -> new ClipModel(tinyTransformer(), SEED, ContrastiveObjective.K_CANDIDATE,
-                    DType.INT64, 3, 4, GROUPS, K, 1e-3, null, ex, AUTODIFF))
+                    DType.INT64, 3, 4, GROUPS, K, 1e-3, null, ex))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("guide-penalty").hasMessageContaining("oracle");
             assertThatThrownBy(() -> guidedModel(tinyTransformer(), oracle, -1e-3, ex))
@@ -249,15 +265,15 @@ class GuidedClipTest {
                     .hasMessageContaining("guide-penalty = 0.001")
                     .hasMessageContaining("WithoutOracle has none");
         }
-        // the provider and the settings reject a negative penalty
+        // the declared range rejects a negative penalty when a config is resolved; the settings reject NaN
         ClipTaskProvider provider = new ClipTaskProvider();
         Map<String, Object> v = new HashMap<>();
         provider.parameters().forEach(spec -> v.put(spec.name(), spec.defaultValue()));
         assertThat(v.get("guide-penalty")).isEqualTo(0.0);
-        v.put("guide-penalty", -0.5);
-        assertThatThrownBy(() -> provider.create(new PluginConfig(PluginKind.DOWNSTREAM, "clip", v)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("parameter guide-penalty = -0.5").hasMessageContaining(">= 0");
+        var range = provider.parameters().stream().filter(p -> p.name().equals("guide-penalty")).findFirst()
+                .orElseThrow().range();
+        assertThat(range.contains(-0.5)).isFalse();
+        assertThat(range.describe()).isEqualTo(">= 0");
         v.put("guide-penalty", 1e-3);
         assertThat(((ClipTask) provider.create(new PluginConfig(PluginKind.DOWNSTREAM, "clip", v))).settings()
                 .guidePenalty()).isEqualTo(1e-3);
@@ -267,7 +283,7 @@ class GuidedClipTest {
 
     static ClipSettings guidedSettings(long steps, double penalty) {
         return new ClipSettings(ContrastiveObjective.K_CANDIDATE, steps, 16, 4, 10, "image", "text", "root", 50, 100,
-                0, List.of(1L), 0, 1, 0, "", penalty);
+                0, List.of(1L), 0, 1, penalty);
     }
 
     @Test
@@ -279,18 +295,25 @@ class GuidedClipTest {
         ClipTaskTest outer = new ClipTaskTest();
         outer.dir = dir;
         ClipTaskTest.Ctx ctx = outer.new Ctx(ClipTaskTest.smallJghm(), enc, 3e-3, steps);
+        ClipSettings every = new ClipSettings(ContrastiveObjective.K_CANDIDATE, steps, 16, 4, 1, "image", "text",
+                "root", 50, 100, 0, List.of(1L), 0, 1, penalty);
         Map<String, Double> summary;
         try (ctx.executor) {
-            summary = new ClipTask(guidedSettings(steps, penalty)).run(ctx).summary();
+            summary = new ClipTask(every).run(ctx).summary();
         }
-        assertThat(ctx.rows).hasSize((int) (steps / 10));
-        assertThat(ctx.rows).allSatisfy(r -> assertThat(r).containsKeys("loss", "loss_mean", "guide_penalty"));
-        double first = ctx.rows.get(0).get("guide_penalty");
-        double last = ctx.rows.get(ctx.rows.size() - 1).get("guide_penalty");
+        // one row per measurement: t = 0 .. steps
+        assertThat(ctx.rows).hasSize((int) steps + 1);
+        assertThat(ctx.rows).allSatisfy(r -> assertThat(r).containsKeys("loss", "guide_penalty"));
+        double first = ctx.rows.subList(0, 10).stream().mapToDouble(r -> r.get("guide_penalty")).average()
+                .orElseThrow();
+        double last = ctx.rows.subList((int) steps - 9, (int) steps + 1).stream()
+                .mapToDouble(r -> r.get("guide_penalty")).average().orElseThrow();
         assertThat(first).isPositive();
         assertThat(last).isLessThan(first);
-        // the summary's risk is the mean of the pure contrastive losses (all steps are within the last 100)
-        double meanLoss = ctx.rows.stream().mapToDouble(r -> r.get("loss_mean")).average().orElseThrow();
+        // the summary's risk is the mean of the pure contrastive losses of the training steps t < steps (all within
+        // the last 100)
+        double meanLoss = ctx.rows.subList(0, (int) steps).stream().mapToDouble(r -> r.get("loss")).average()
+                .orElseThrow();
         assertThat(summary.get("train_risk_last100")).isCloseTo(meanLoss, within(1e-9));
         assertThat(summary).containsKeys("eval_clip_risk", "bayes_clip_risk");
     }

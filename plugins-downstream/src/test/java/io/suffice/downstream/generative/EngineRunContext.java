@@ -37,6 +37,12 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     private final Path dir;
     private final List<Map<String, Double>> rows = Collections.synchronizedList(new ArrayList<>());
     private final OrtExecutor executor = new OrtExecutor(ExecutionConfig.defaults());
+    private long checkpointEvery;
+    private Path resume;
+    private List<String> export = List.of();
+    private io.suffice.runtime.train.TrainingCore trainer;
+    private io.suffice.api.train.Trainer override;
+    private String schedule = "cosine";
 
     public EngineRunContext(Dataset data, Encoder encoder, double lr, Path dir) {
         this.data = data;
@@ -49,6 +55,58 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     public static Dataset smallJghm() {
         var model = TransitionMatrixGenerator.generate(new JghmSpec(4, 2, 3, 2, 3, 0.1, 0.1, 1.0, 3));
         return new JghmDataset(model, model, Pairing.PAIRED, 1);
+    }
+
+    /** Checkpoints every {@code n} steps into the run folder (and at the end), as {@code run.checkpoint-every}. */
+    public EngineRunContext checkpointEvery(long n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /** Resumes from a run folder or checkpoint file, as {@code run.resume}. */
+    public EngineRunContext resume(Path from) {
+        this.resume = from;
+        return this;
+    }
+
+    /**
+     * A constant stepsize instead of the cosine schedule, whose curve depends on the run's length: an N-step run is
+     * then the first half of a 2N-step one.
+     */
+    public EngineRunContext constantSchedule() {
+        this.schedule = "constant";
+        return this;
+    }
+
+    /** Exports the trained models in these formats, as {@code run.export}. */
+    public EngineRunContext export(List<String> formats) {
+        this.export = List.copyOf(formats);
+        return this;
+    }
+
+    /**
+     * Makes {@link #trainer()} return {@code t} from now on: a fake trainer, or one that wraps the core (take the
+     * core from {@link #trainer()} first).
+     */
+    public synchronized EngineRunContext trainer(io.suffice.api.train.Trainer t) {
+        this.override = t;
+        return this;
+    }
+
+    /**
+     * The training core (checkpoints and exports in the run folder, metrics rows into {@link #rows()}), or the
+     * trainer set with {@link #trainer(io.suffice.api.train.Trainer)}.
+     */
+    @Override
+    public synchronized io.suffice.api.train.Trainer trainer() {
+        if (override != null) {
+            return override;
+        }
+        if (trainer == null) {
+            trainer = io.suffice.runtime.train.TrainingCore.standalone(dir, executor, metrics(), checkpointEvery,
+                    resume, export, "test", "test: {}\n");
+        }
+        return trainer;
     }
 
     public List<Map<String, Double>> rows() {
@@ -75,7 +133,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
         Map<String, Object> v = new HashMap<>();
         v.put("stepsize", lr);
         v.put("weight-decay", 1e-3);
-        v.put("schedule", "cosine");
+        v.put("schedule", schedule);
         v.put("final-factor", 1e-3);
         v.put("clip-norm", 1.0);
         AdamWProvider p = new AdamWProvider();

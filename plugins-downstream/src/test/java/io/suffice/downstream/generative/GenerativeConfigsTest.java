@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generative experiment files name real plugins and only their declared parameters, every sweep value of
@@ -33,9 +34,11 @@ class GenerativeConfigsTest {
     @ValueSource(strings = {"denoise-jghm", "denoise-jghm-paper", "vlm-jghm", "vlm-jghm-paper", "diffusion-jghm",
             "denoise-jghm-shift", "vlm-jghm-shift"})
     void configNamesDeclaredParametersAndCreatesItsComponents(String name) throws Exception {
-        Map<String, Object> root = new ObjectMapper(new YAMLFactory())
-                .readValue(Files.readString(Path.of("..", "experiments", name + ".yaml")), Map.class);
+        String text = Files.readString(Path.of("..", "experiments", name + ".yaml"));
+        Map<String, Object> root = new ObjectMapper(new YAMLFactory()).readValue(text, Map.class);
         assertThat(((Map<String, Object>) root.get("run")).get("name")).isEqualTo(name);
+        // the task's own checkpoints and resume are the training core's run.* keys; clip runs are named by folder
+        assertThat(text).doesNotContain("task.resume", "task.checkpoint-every", "checkpoint.bin");
         Map<String, Object> task = (Map<String, Object>) root.get("task");
         DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, (String) task.get("name"));
         assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of()))).isNotNull();
@@ -61,9 +64,10 @@ class GenerativeConfigsTest {
     }
 
     /**
-     * A shift config resumes the training config's checkpoint, so its sections must build the same model: equal
-     * encoder and optimizer sections, the same task section up to resume and the caption settings, the same dataset
-     * up to bp-p; it sweeps dataset.p x dataset.bp-p with task.steps equal to the training run's (evaluation only).
+     * A shift config resumes the training run's checkpoint ({@code run.resume}), so its sections must build the same
+     * model: equal encoder and optimizer sections, the same task section up to the caption settings, the same
+     * dataset up to bp-p; it sweeps dataset.p x dataset.bp-p with task.steps equal to the training run's (evaluation
+     * only).
      */
     @SuppressWarnings("unchecked")
     @ParameterizedTest
@@ -74,17 +78,18 @@ class GenerativeConfigsTest {
                 Map.class);
         String text = Files.readString(Path.of("..", "experiments", training + "-shift.yaml"));
         Map<String, Object> shift = yaml.readValue(text, Map.class);
-        assertThat(text).contains("./suffice run experiments/" + training + "-shift.yaml --set task.resume=");
+        assertThat(text).contains("./suffice run experiments/" + training + "-shift.yaml --set run.resume=runs/"
+                + training + "-");
         assertThat(shift.get("encoder")).isEqualTo(train.get("encoder"));
         assertThat(shift.get("optimizer")).isEqualTo(train.get("optimizer"));
-        assertThat(((Map<String, Object>) shift.get("run")).get("seed"))
-                .isEqualTo(((Map<String, Object>) train.get("run")).get("seed"));
+        Map<String, Object> run = (Map<String, Object>) shift.get("run");
+        assertThat(run.get("seed")).isEqualTo(((Map<String, Object>) train.get("run")).get("seed"));
+        assertThat(run.get("resume")).as("run.resume, given on the command line").isEqualTo("");
         Map<String, Object> data = new HashMap<>((Map<String, Object>) shift.get("dataset"));
         assertThat(data.remove("bp-p")).isEqualTo(-1);
         assertThat(data).isEqualTo(train.get("dataset"));
         Map<String, Object> task = new HashMap<>((Map<String, Object>) shift.get("task"));
         Map<String, Object> trainTask = new HashMap<>((Map<String, Object>) train.get("task"));
-        assertThat(task.remove("resume")).isEqualTo("");
         for (String k : List.of("captions", "caption-eval")) {
             task.remove(k);
             trainTask.remove(k);
@@ -94,6 +99,29 @@ class GenerativeConfigsTest {
         assertThat(sweep).containsOnlyKeys("dataset.p", "dataset.bp-p");
         assertThat((List<Object>) sweep.get("dataset.p")).containsExactly(0.1, 0.15, 0.2, 0.25, 0.3);
         assertThat((List<Object>) sweep.get("dataset.bp-p")).containsExactly(-1, 0.2);
+    }
+
+    /**
+     * The three tasks declare the shared keys once, with their ranges (checked when a config is resolved); only the
+     * checks that relate two keys remain in the providers.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"denoise", "vlm", "diffusion"})
+    void theSharedKeysAreDeclaredOnceWithTheirRanges(String name) {
+        DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, name);
+        Map<String, ParameterSpec> specs = new HashMap<>();
+        tp.parameters().forEach(s -> specs.put(s.name(), s));
+        assertThat(specs).containsKeys("conditioning", "steps", "batch", "width", "depth", "heads", "log-every",
+                "eval-samples", "checkpoint", "clip-steps", "clip-batch", "image-field", "text-field")
+                .doesNotContainKeys("resume", "checkpoint-every");
+        for (String k : List.of("steps", "batch", "width", "depth", "heads", "log-every", "eval-samples",
+                "clip-steps", "clip-batch")) {
+            assertThat(specs.get(k).range().contains(0)).as(k).isFalse();
+            assertThat(specs.get(k).range().contains(1)).as(k).isTrue();
+        }
+        assertThatThrownBy(() -> tp.validate(resolve(PluginKind.DOWNSTREAM, tp, Map.of("name", name),
+                Map.of("width", 30, "heads", 4)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heads").hasMessageContaining("must divide width 30");
     }
 
     private static <P extends PluginProvider<?>> P find(Class<P> service, String name) {

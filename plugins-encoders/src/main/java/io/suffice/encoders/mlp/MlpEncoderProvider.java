@@ -16,7 +16,7 @@ public final class MlpEncoderProvider implements EncoderProvider {
 
     @Override
     public String description() {
-        return "GELU multilayer perceptron on vectors (token sequences are one-hot encoded and flattened)";
+        return "GELU multilayer perceptron on vectors (token sequences one-hot encoded and flattened, or a bag of words)";
     }
 
     @Override
@@ -24,7 +24,19 @@ public final class MlpEncoderProvider implements EncoderProvider {
         return List.of(
                 ParameterSpec.ofIntList("hidden", List.of(128L), "hidden widths"),
                 ParameterSpec.ofInt("embedding", 10, "output dimension"),
-                ParameterSpec.ofInt("vocab", 10, "token values, for one-hot encoding of int64 inputs"));
+                ParameterSpec.ofInt("vocab", 10, "token values of int64 inputs"),
+                ParameterSpec.ofChoice("tokens", "how int64 token inputs become vectors: one-hot (flattened) or "
+                        + "bag-of-words (mean of learned token embeddings, padding left out); float inputs are used "
+                        + "as they are", MlpEncoder.ONE_HOT, MlpEncoder.BAG_OF_WORDS),
+                ParameterSpec.ofInt("token-embedding", 32, "width of the bag-of-words token embedding").atLeast(1),
+                ParameterSpec.ofInt("pad", 0, "padding token id left out of the bag of words").nonNegative());
+    }
+
+    @Override
+    public void validate(PluginConfig c) {
+        if (c.getString("tokens").equals(MlpEncoder.BAG_OF_WORDS) && c.getLong("pad") >= c.getLong("vocab")) {
+            throw c.invalid("pad", "the padding token must be a token value below vocab = " + c.getLong("vocab"));
+        }
     }
 
     @Override
@@ -37,6 +49,7 @@ public final class MlpEncoderProvider implements EncoderProvider {
                 throw c.invalid(k, "must be at least 1");
             }
         }
-        return new MlpEncoder("encoder", c.getLongList("hidden"), c.getInt("embedding"), c.getInt("vocab"));
+        return new MlpEncoder("encoder", c.getLongList("hidden"), c.getInt("embedding"), c.getInt("vocab"),
+                c.getString("tokens"), c.getInt("token-embedding"), c.getLong("pad"));
     }
 }

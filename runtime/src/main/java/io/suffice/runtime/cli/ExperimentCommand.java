@@ -2,6 +2,7 @@ package io.suffice.runtime.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.suffice.runtime.config.CommandLineOverrides;
 import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;
@@ -34,21 +35,30 @@ final class ExperimentCommand {
     }
 
     int run(ConfigTree tree, String defaultName, ExperimentOptions options) {
+        ConfigTree plain = tree;
         for (String o : options.overrides) {
-            tree = tree.withOverride(o);
+            plain = plain.withOverride(o); // only to learn run.plugins before the plugins are known
         }
+        Object configured = plain.get("run.plugins");
+        Path pluginsDir = root.pluginsDir != null ? root.pluginsDir
+                : Path.of(configured != null ? configured.toString() : RunSettings.DEFAULT_PLUGINS);
+        var registry = root.registry(pluginsDir);
+        tree = CommandLineOverrides.apply(tree, options.overrides, registry, cli.getErr()::println);
         if (options.output != null) {
             tree = tree.with("run.output", options.output);
         }
-        Object configured = tree.get("run.plugins");
-        Path pluginsDir = root.pluginsDir != null ? root.pluginsDir
-                : Path.of(configured != null ? configured.toString() : RunSettings.DEFAULT_PLUGINS);
         tree = tree.with("run.plugins", pluginsDir.toString());
-        Injector injector = Guice.createInjector(new RuntimeModule(root.registry(pluginsDir)));
+        Injector injector = Guice.createInjector(new RuntimeModule(registry, root.stop));
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, defaultName);
         RunOutcome outcome = injector.getInstance(ExperimentLauncher.class)
                 .launch(config, System.console() != null ? System.err : null);
         print(outcome, cli.getOut());
+        if (outcome.interrupted() != null) {
+            Path folder = outcome.folder();
+            cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; resume with: suffice run "
+                    + folder.resolve("config.yaml") + " --set run.resume=" + folder);
+            return outcome.interrupted().exitStatus();
+        }
         if (!outcome.succeeded()) {
             outcome.arms().stream().filter(a -> a.error() != null).forEach(a ->
                     cli.getErr().println("failed: " + (a.label().isEmpty() ? "run" : a.label()) + ": " + a.error()));

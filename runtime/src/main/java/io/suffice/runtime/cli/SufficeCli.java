@@ -6,6 +6,7 @@ import io.suffice.runtime.config.ConfigException;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
+import io.suffice.runtime.train.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,8 +24,9 @@ import java.util.Properties;
  */
 @Command(name = "suffice", mixinStandardHelpOptions = true, versionProvider = SufficeCli.Version.class,
         description = "Contrastive pre-training research and the optimizers that train it.",
-        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class})
-public final class SufficeCli implements Runnable {
+        subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, ExportCommand.class,
+                BenchCommand.class})
+public final class SufficeCli implements Runnable, PluginSource {
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "folder of plugin JARs (default: ./plugins, or run.plugins of a config)")
@@ -37,13 +39,16 @@ public final class SufficeCli implements Runnable {
     private PluginRegistry discovered;
     private Path discoveredDir;
     private ConfigException discoveryError;
+    /** SIGTERM/SIGINT as a stop request (installed by {@link #main}; tests in-process get none). */
+    StopSignal stop = StopSignal.none();
 
     /**
      * The registry for plugins folder {@code dir}: the one discovered at start-up when the folder is the same,
      * else a fresh discovery. A plugin name conflict surfaces here as a {@link ConfigException}.
      */
-    PluginRegistry registry(Path dir) {
-        Path wanted = dir != null ? dir : Path.of(RunSettings.DEFAULT_PLUGINS);
+    @Override
+    public PluginRegistry registry(Path dir) {
+        Path wanted = dir != null ? dir : pluginsDir != null ? pluginsDir : Path.of(RunSettings.DEFAULT_PLUGINS);
         if (wanted.toAbsolutePath().normalize().equals(discoveredDir)) {
             if (discoveryError != null) {
                 throw discoveryError;
@@ -61,12 +66,19 @@ public final class SufficeCli implements Runnable {
     /** Entry point of the launcher script. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                StopSignal.install()));
     }
 
     /** Runs the CLI in-process and returns the exit status (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, StopSignal.none());
+    }
+
+    /** Runs the CLI with {@code stop} as the process's stop signal and returns the exit status. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, StopSignal stop) {
         CommandLine cli = commandLine(args, err);
+        ((SufficeCli) cli.getCommand()).stop = stop;
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);

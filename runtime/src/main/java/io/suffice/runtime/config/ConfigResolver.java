@@ -24,8 +24,9 @@ public final class ConfigResolver {
     /** Config sections that select a plugin, and the kind each selects. */
     public static final Map<String, PluginKind> COMPONENT_SECTIONS = orderedSections();
 
-    private static final List<String> RUN_KEYS = List.of("name", "seed", "output", "plugins", "parallel",
-            "device");
+    private static final List<String> RUN_KEYS = RunSettings.KEYS;
+    /** Task keys of earlier releases that are run settings now. */
+    private static final List<String> MOVED_TO_RUN = List.of("checkpoint-every", "resume");
 
     private final PluginRegistry registry;
 
@@ -136,8 +137,35 @@ public final class ConfigResolver {
         if (s.containsKey("device")) {
             r.put("device", device);
         }
+        long checkpointEvery = (Long) ParameterValues.convert(ParameterSpec.ofInt("checkpoint-every", 0, ""),
+                s.getOrDefault("checkpoint-every", 0L), "run.checkpoint-every", "run");
+        if (checkpointEvery < 0) {
+            throw new ConfigException("run.checkpoint-every = " + checkpointEvery + ": must be >= 0 (steps between "
+                    + "checkpoints; 0 = only at the end of training)");
+        }
+        r.put("checkpoint-every", checkpointEvery);
+        String resume = s.get("resume") == null ? "" : String.valueOf(s.get("resume"));
+        if (!resume.isEmpty()) {
+            r.put("resume", resume);
+        }
+        List<String> export = new ArrayList<>();
+        Object e = s.get("export");
+        if (e != null) {
+            for (Object f : e instanceof List<?> l ? l : List.of(e)) {
+                String format = String.valueOf(f).trim();
+                if (!RunSettings.EXPORT_FORMATS.contains(format)) {
+                    throw new ConfigException("run.export = " + e + ": unknown format '" + format + "'; choices: "
+                            + RunSettings.EXPORT_FORMATS);
+                }
+                if (!export.contains(format)) {
+                    export.add(format);
+                }
+            }
+            r.put("export", export);
+        }
         resolved.put("run", r);
-        return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel, device);
+        return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel, device,
+                checkpointEvery, resume, export);
     }
 
     private ComponentSelection component(String section, PluginKind kind, Map<String, Object> s) {
@@ -151,6 +179,10 @@ public final class ConfigResolver {
         Map<String, ParameterSpec> specs = new LinkedHashMap<>();
         plugin.parameters().forEach(p -> specs.put(p.name(), p));
         for (String key : s.keySet()) {
+            if (section.equals("task") && MOVED_TO_RUN.contains(key) && !specs.containsKey(key)) {
+                throw new ConfigException("task." + key + " = " + s.get(key) + ": moved to run." + key
+                        + " (the training core checkpoints and resumes every task)");
+            }
             if (!key.equals("name") && !specs.containsKey(key)) {
                 throw new ConfigException(section + "." + key + " = " + s.get(key) + ": unknown key for " + owner
                         + "; choices: " + new ArrayList<>(specs.keySet()));
@@ -169,7 +201,13 @@ public final class ConfigResolver {
                 values.put(spec.name(), ParameterValues.convert(spec, v, section + "." + spec.name(), owner));
             }
         }
-        return new ComponentSelection(section, new PluginConfig(kind, plugin.name(), values));
+        PluginConfig config = new PluginConfig(kind, plugin.name(), values);
+        try {
+            plugin.provider().validate(config);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(section + ": " + e.getMessage());
+        }
+        return new ComponentSelection(section, config);
     }
 
     private static List<SweepAxis> sweep(Map<String, Object> s) {

@@ -104,6 +104,23 @@ public final class ConfigTree {
         return with(key, value);
     }
 
+    /** A copy without the dotted path {@code key} (unchanged when it is absent). */
+    public ConfigTree without(String key) {
+        Map<String, Object> copy = copyMap(root);
+        List<String> parts = split(key);
+        Map<String, Object> node = copy;
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (!(node.get(parts.get(i)) instanceof Map<?, ?> child)) {
+                return this;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> next = (Map<String, Object>) child;
+            node = next;
+        }
+        node.remove(parts.get(parts.size() - 1));
+        return new ConfigTree(copy);
+    }
+
     /** A copy with {@code value} at the dotted path {@code key}; intermediate sections are created. */
     public ConfigTree with(String key, Object value) {
         Map<String, Object> copy = copyMap(root);

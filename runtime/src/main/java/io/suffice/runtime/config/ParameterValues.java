@@ -28,7 +28,17 @@ final class ParameterValues {
                 throw new ConfigException(key + " = " + value + ": not a valid value for " + owner + "; choices: "
                         + spec.choices());
             }
+            if (spec.range() != null) {
+                for (Object v : out instanceof List<?> l ? l : List.of(out)) {
+                    if (!spec.range().contains(((Number) v).doubleValue())) {
+                        throw new ConfigException(key + " = " + value + ": must be " + spec.range().describe()
+                                + " for " + owner + " (" + spec.description() + ")");
+                    }
+                }
+            }
             return out;
+        } catch (ConfigException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key + " = " + value + ": expected " + spec.type().label() + " for " + owner
                     + " (" + e.getMessage() + ")");

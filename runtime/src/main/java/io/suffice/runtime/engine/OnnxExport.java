@@ -27,12 +27,24 @@ public final class OnnxExport {
      */
     public static void export(Path file, List<Value> inputs, Map<String, Value> outputs, ParameterStore store)
             throws IOException {
+        export(file, inputs, outputs, store, Map.of());
+    }
+
+    /**
+     * Like {@link #export(Path, List, Map, ParameterStore)}, with {@code metadata_props} (provenance: task, step,
+     * config hash, version).
+     */
+    public static void export(Path file, List<Value> inputs, Map<String, Value> outputs, ParameterStore store,
+                              Map<String, String> metadata) throws IOException {
         for (Value v : inputs) {
             if (v.kind() != Value.Kind.INPUT) {
                 throw new IllegalArgumentException("exported inputs must be graph inputs, not " + v);
             }
         }
-        var model = OnnxLowering.lower("suffice-export", inputs, outputs, store.asMap());
+        var built = OnnxLowering.lower("suffice-export", inputs, outputs, store.asMap()).toBuilder();
+        metadata.forEach((k, v) -> built.addMetadataProps(
+                ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        var model = built.build();
         writeAtomically(file, out -> model.writeTo(out));
     }
 

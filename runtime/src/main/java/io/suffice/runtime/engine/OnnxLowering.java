@@ -31,7 +31,7 @@ public final class OnnxLowering {
     /** ONNX IR version 8 (ONNX 1.10+), accepted by every ONNX Runtime since 1.10 and by onnx 1.12's checker. */
     public static final int IR_VERSION = 8;
     /** Name of the symbolic batch dimension in lowered models. */
-    public static final String BATCH_DIM = "N";
+    public static final String BATCH_DIM = "batch";
 
     private OnnxLowering() {
     }

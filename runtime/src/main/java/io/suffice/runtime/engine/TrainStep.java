@@ -7,29 +7,38 @@ import io.suffice.api.graph.ParameterStore;
 import io.suffice.api.graph.Value;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.optim.StepInfo;
+import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.train.TrainingPlan;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * A compiled training step: one ONNX model whose inputs are the parameters and the batch and whose outputs are the
- * loss, the metrics and the gradient of every parameter (or, in fused-GD mode, the updated parameters). Parameters
- * are read zero-copy from the {@link ParameterStore}; gradients land in pinned buffers that are handed to the
- * {@link Optimizer}, which updates the store in place. Not thread-safe; closing it closes its session.
+ * The compiled training step, the only one in suffice: one ONNX model whose inputs are the parameters and the batch
+ * and whose outputs are the objective, the reported scalars and the gradient of every trained parameter (or, in
+ * fused-GD mode, the updated parameters). Parameters are read zero-copy from the {@link ParameterStore}; gradients
+ * land in buffers owned by the session and are handed to the {@link Optimizer}, which updates the store in place.
+ * Not thread-safe; closing it closes its session.
  */
 public final class TrainStep implements AutoCloseable {
-    /** Output name of the loss. */
+    /** Output name of the loss of the plain compile methods. */
     public static final String LOSS = "loss";
+    private static final String OBJECTIVE = "objective:";
+    private static final String VALUE = "value:";
     private static final String GRAD = "grad:";
     private static final String NEXT = "next:";
 
     private final Executable exec;
     private final ParameterStore store;
     private final List<String> params;
-    private final List<String> metrics;
+    private final List<HostTensor> trainableTensors;
+    private final List<String> values;
+    private final String lossName;
+    private final boolean separateObjective;
     private final Map<String, HostTensor> feeds = new LinkedHashMap<>();
     private final double fusedStepsize;
     private final List<HostTensor> grads = new ArrayList<>();
@@ -38,22 +47,23 @@ public final class TrainStep implements AutoCloseable {
     /**
      * What one step produced. {@code gradients} are owned by the step and overwritten by the next call.
      *
-     * @param loss      the loss at the parameters before the update
-     * @param metrics   metric values by name (scalars read as double)
+     * @param objective the differentiated scalar at the parameters before the update
+     * @param loss      the reported loss (equal to the objective unless the plan separates them)
+     * @param metrics   the other reported scalars by name (metrics, then gradient metrics)
      * @param gradients gradient per trainable parameter in store order (empty in fused-GD mode)
      */
-    public record Result(double loss, Map<String, Double> metrics, List<HostTensor> gradients) {
+    public record Result(double objective, double loss, Map<String, Double> metrics, List<HostTensor> gradients) {
     }
 
-    private final List<HostTensor> trainableTensors;
-
-    private TrainStep(Executable exec, ParameterStore store, List<String> trainable, List<String> metrics,
-                      double fusedStepsize) {
+    private TrainStep(Executable exec, ParameterStore store, List<String> trainable, String lossName,
+                      List<String> values, boolean separateObjective, double fusedStepsize) {
         this.exec = exec;
         this.store = store;
         this.params = trainable;
         this.trainableTensors = trainable.stream().map(store::get).toList();
-        this.metrics = metrics;
+        this.lossName = lossName;
+        this.values = values;
+        this.separateObjective = separateObjective;
         this.fusedStepsize = fusedStepsize;
         this.batchInputs = exec.inputNames().stream().filter(n -> !store.asMap().containsKey(n)).toList();
     }
@@ -63,9 +73,20 @@ public final class TrainStep implements AutoCloseable {
         return params;
     }
 
-    /** Batch fields this step reads (graph inputs the loss and metrics depend on). */
+    /** The live tensors of the trained parameters, in {@link #trainable()} order. */
+    public List<HostTensor> trainableTensors() {
+        return trainableTensors;
+    }
+
+    /** Batch fields this step reads (graph inputs the outputs depend on). */
     public List<String> batchInputs() {
         return batchInputs;
+    }
+
+    /** The step of a {@link TrainingPlan}: its objective, loss, metrics and gradient metrics, frozen parameters fed. */
+    public static TrainStep of(Executor executor, Autodiff autodiff, TrainingPlan plan) {
+        return build(executor, autodiff, plan.objective(), plan.loss(), plan.lossName(), plan.metrics(),
+                plan.gradientMetrics(), plan.store(), n -> !plan.frozen().contains(n), Double.NaN);
     }
 
     /**
@@ -75,7 +96,7 @@ public final class TrainStep implements AutoCloseable {
      */
     public static TrainStep compile(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
                                     ParameterStore store) {
-        return build(executor, autodiff, loss, metrics, store, n -> true, Double.NaN);
+        return build(executor, autodiff, loss, loss, LOSS, metrics, null, store, n -> true, Double.NaN);
     }
 
     /**
@@ -83,8 +104,8 @@ public final class TrainStep implements AutoCloseable {
      * optimizer; the others are fed as frozen values (a pretrained encoder under a trained head).
      */
     public static TrainStep compile(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
-                                    ParameterStore store, java.util.function.Predicate<String> trainable) {
-        return build(executor, autodiff, loss, metrics, store, trainable, Double.NaN);
+                                    ParameterStore store, Predicate<String> trainable) {
+        return build(executor, autodiff, loss, loss, LOSS, metrics, null, store, trainable, Double.NaN);
     }
 
     /**
@@ -93,12 +114,14 @@ public final class TrainStep implements AutoCloseable {
      */
     public static TrainStep compileFusedGd(Executor executor, Autodiff autodiff, Value loss,
                                            Map<String, Value> metrics, ParameterStore store, double stepsize) {
-        return build(executor, autodiff, loss, metrics, store, n -> true, stepsize);
+        return build(executor, autodiff, loss, loss, LOSS, metrics, null, store, n -> true, stepsize);
     }
 
-    private static TrainStep build(Executor executor, Autodiff autodiff, Value loss, Map<String, Value> metrics,
-                                   ParameterStore store, java.util.function.Predicate<String> trainable, double eta) {
-        Graph g = loss.graph();
+    private static TrainStep build(Executor executor, Autodiff autodiff, Value objective, Value loss,
+                                   String lossName, Map<String, Value> metrics,
+                                   TrainingPlan.GradientMetrics gradientMetrics, ParameterStore store,
+                                   Predicate<String> trainable, double eta) {
+        Graph g = objective.graph();
         List<Value> all = new ArrayList<>();
         List<Value> params = new ArrayList<>();
         for (String name : store.names()) {
@@ -111,15 +134,31 @@ public final class TrainStep implements AutoCloseable {
                 params.add(p);
             }
         }
-        metrics.forEach((k, v) -> {
-            if (v.rank() != 0 || v.dtype() == io.suffice.api.tensor.DType.BOOL) {
+        List<Value> gs = autodiff.gradients(objective, params);
+        Map<String, Value> reported = new LinkedHashMap<>(metrics);
+        if (gradientMetrics != null) {
+            Map<String, Value> byName = new LinkedHashMap<>();
+            for (int i = 0; i < params.size(); i++) {
+                byName.put(params.get(i).name(), gs.get(i));
+            }
+            gradientMetrics.of(g, byName).forEach((k, v) -> {
+                if (reported.put(k, v) != null || k.equals(lossName)) {
+                    throw new IllegalArgumentException("gradient metric '" + k + "' repeats a reported name");
+                }
+            });
+        }
+        reported.forEach((k, v) -> {
+            if (v.rank() != 0 || v.dtype() == DType.BOOL) {
                 throw new IllegalArgumentException("metric '" + k + "' must be a numeric scalar, got " + v);
             }
         });
-        List<Value> gs = autodiff.gradients(loss, params);
         Map<String, Value> outs = new LinkedHashMap<>();
-        outs.put(LOSS, loss);
-        metrics.forEach(outs::put);
+        outs.put(VALUE + lossName, loss);
+        boolean separate = objective != loss;
+        if (separate) {
+            outs.put(OBJECTIVE, objective);
+        }
+        reported.forEach((k, v) -> outs.put(VALUE + k, v));
         for (int i = 0; i < params.size(); i++) {
             Value p = params.get(i);
             if (Double.isNaN(eta)) {
@@ -129,11 +168,11 @@ public final class TrainStep implements AutoCloseable {
             }
         }
         List<Value> inputs = new ArrayList<>(all);
-        // only the batch fields the loss and metrics read are inputs; others in a batch are ignored
+        // only the batch fields the outputs read are inputs; others in a batch are ignored
         inputs.addAll(OnnxLowering.inputsNeeded(outs.values()));
         Executable exec = executor.compile(g, inputs, outs);
-        return new TrainStep(exec, store, params.stream().map(Value::name).toList(), List.copyOf(metrics.keySet()),
-                eta);
+        return new TrainStep(exec, store, params.stream().map(Value::name).toList(), lossName,
+                List.copyOf(reported.keySet()), separate, eta);
     }
 
     /**
@@ -151,8 +190,8 @@ public final class TrainStep implements AutoCloseable {
         }
         Map<String, HostTensor> out = exec.run(feeds);
         Map<String, Double> m = new LinkedHashMap<>();
-        for (String k : metrics) {
-            m.put(k, out.get(k).toDoubleArray()[0]);
+        for (String k : values) {
+            m.put(k, scalar(out.get(VALUE + k)));
         }
         grads.clear();
         if (Double.isNaN(fusedStepsize)) {
@@ -164,16 +203,22 @@ public final class TrainStep implements AutoCloseable {
                 store.get(p).buffer().put(out.get(NEXT + p).buffer());
             }
         }
-        return new Result(scalar(out.get(LOSS)), m, List.copyOf(grads));
+        double loss = scalar(out.get(VALUE + lossName));
+        return new Result(separateObjective ? scalar(out.get(OBJECTIVE)) : loss, loss, m, List.copyOf(grads));
     }
 
     /** One training step: gradients by ONNX Runtime, then the optimizer updates the store in place. */
     public Result step(Map<String, HostTensor> batch, Optimizer optimizer, long step, long totalSteps) {
         Result r = run(batch);
-        if (Double.isNaN(fusedStepsize)) {
-            optimizer.step(trainableTensors, r.gradients(), new StepInfo(step, totalSteps, r.loss()));
-        }
+        update(r, optimizer, step, totalSteps);
         return r;
+    }
+
+    /** Hands {@code r}'s gradients to the optimizer (nothing in fused mode, where the step already updated). */
+    public void update(Result r, Optimizer optimizer, long step, long totalSteps) {
+        if (Double.isNaN(fusedStepsize)) {
+            optimizer.step(trainableTensors, r.gradients(), new StepInfo(step, totalSteps, r.objective()));
+        }
     }
 
     public boolean isFused() {

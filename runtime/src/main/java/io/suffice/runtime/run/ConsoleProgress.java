@@ -20,12 +20,23 @@ public final class ConsoleProgress implements Progress {
     private final long total;
     private final PrintStream terminal;
     private final long start = System.nanoTime();
+    private final long first;
     private long lastDraw;
     private long done;
     private String message = "";
 
     /** @param terminal where to draw the bar, or null to log instead */
     public ConsoleProgress(String label, long total, PrintStream terminal) {
+        this(label, 0, total, terminal);
+    }
+
+    /**
+     * A loop that starts at unit {@code first} (a resumed run): the rate counts only the units done here.
+     *
+     * @param terminal where to draw the bar, or null to log instead
+     */
+    public ConsoleProgress(String label, long first, long total, PrintStream terminal) {
+        this.first = first;
         this.label = label;
         this.total = Math.max(1, total);
         this.terminal = terminal;
@@ -45,7 +56,7 @@ public final class ConsoleProgress implements Progress {
 
     private void draw(long now) {
         double seconds = (now - start) / 1e9;
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? (done - first) / seconds : 0;
         int pct = (int) Math.min(100, 100 * done / total);
         if (terminal != null) {
             int filled = pct / 4;

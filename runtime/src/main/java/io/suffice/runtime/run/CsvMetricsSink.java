@@ -30,6 +30,36 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * Opens the file with the header and the rows of {@code parentCsv} whose step is below {@code before} (a resumed
+     * run's history), so the resumed run's file holds the whole curve. Must come before the first {@link #log}.
+     */
+    public synchronized void continueFrom(Path parentCsv, long before) {
+        if (columns != null) {
+            throw new IllegalStateException("rows were already logged to " + file);
+        }
+        try {
+            List<String> lines = Files.readAllLines(parentCsv, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).startsWith("step,")) {
+                return;
+            }
+            columns = new ArrayList<>(List.of(lines.get(0).substring("step,".length()).split(",", -1)));
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            out.write(lines.get(0));
+            out.newLine();
+            for (String line : lines.subList(1, lines.size())) {
+                int comma = line.indexOf(',');
+                if (comma > 0 && Long.parseLong(line.substring(0, comma)) < before) {
+                    out.write(line);
+                    out.newLine();
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new UncheckedIOException("cannot read the metrics history " + parentCsv + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
     @Override
     public synchronized void log(long step, Map<String, Double> values) {
         try {

@@ -29,6 +29,7 @@ final class DefaultRunContext implements RunContext {
     private final Supplier<Executor> executors;
     private Dataset dataset;
     private Executor executor;
+    private io.suffice.api.train.Trainer trainer;
 
     DefaultRunContext(Path directory, long seed, Provider<Dataset> datasets, Provider<Optimizer> optimizers,
                       Provider<Encoder> encoders, MetricsSink metrics, PrintStream terminal) {
@@ -57,6 +58,19 @@ final class DefaultRunContext implements RunContext {
             executor = executors.get();
         }
         return executor;
+    }
+
+    /** Sets the training core of this run (made by the runner, which knows the run's settings). */
+    void trainer(io.suffice.api.train.Trainer t) {
+        this.trainer = t;
+    }
+
+    @Override
+    public io.suffice.api.train.Trainer trainer() {
+        if (trainer == null) {
+            throw new UnsupportedOperationException("this run context has no training core");
+        }
+        return trainer;
     }
 
     @Override
@@ -113,6 +127,11 @@ final class DefaultRunContext implements RunContext {
     @Override
     public Progress progress(String label, long total) {
         return new ConsoleProgress(label, total, terminal);
+    }
+
+    @Override
+    public Progress progress(String label, long start, long total) {
+        return new ConsoleProgress(label, start, total, terminal);
     }
 
     /** Guice wraps what a provider throws; the user should see the plugin's own message. */

@@ -14,6 +14,11 @@ import io.suffice.runtime.config.ExperimentConfig;
 import io.suffice.runtime.config.SweepExpansion;
 import io.suffice.runtime.config.SweepExpansion.Arm;
 import io.suffice.runtime.run.RunOutcome.ArmOutcome;
+import io.suffice.api.train.TrainingDivergedException;
+import io.suffice.runtime.train.ResumeSource;
+import io.suffice.runtime.train.StopSignal;
+import io.suffice.runtime.train.TrainingCore;
+import io.suffice.runtime.train.TrainingInterruptedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +51,13 @@ public final class ExperimentLauncher {
 
     private final Injector injector;
     private final ConfigResolver resolver;
+    private final StopSignal stop;
 
     @Inject
-    ExperimentLauncher(Injector injector, ConfigResolver resolver) {
+    ExperimentLauncher(Injector injector, ConfigResolver resolver, StopSignal stop) {
         this.injector = injector;
         this.resolver = resolver;
+        this.stop = stop;
     }
 
     /**
@@ -60,15 +67,25 @@ public final class ExperimentLauncher {
      */
     public RunOutcome launch(ExperimentConfig config, PrintStream terminal, Module... overrides) {
         List<Arm> arms = SweepExpansion.expand(config, resolver);
+        boolean sweep = !config.sweep().isEmpty();
+        Map<Arm, ResumeSource> resumes = new LinkedHashMap<>();
+        if (!config.run().resume().isEmpty()) {
+            for (Arm arm : arms) {
+                resumes.put(arm, ResumeCheck.check(Path.of(config.run().resume()), sweep ? arm.label() : "",
+                        arm.config()));
+            }
+        }
         Path folder = newRunFolder(config.run().output(), config.run().name());
         AtomicFiles.writeString(folder.resolve("config.yaml"), config.tree().toYaml());
-        boolean sweep = !config.sweep().isEmpty();
         int threads = Math.min(config.run().parallel(), arms.size());
         List<ArmOutcome> outcomes = new ArrayList<>();
         if (threads <= 1) {
             for (Arm arm : arms) {
+                if (stop.received() != null) {
+                    break; // a signal between arms: the remaining arms stay unrun, as a resubmission would see
+                }
                 outcomes.add(runArm(arm, sweep ? folder.resolve(arm.label()) : folder, sweep, true, terminal,
-                        overrides));
+                        resumes.get(arm), overrides));
             }
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -76,7 +93,7 @@ public final class ExperimentLauncher {
                 List<Future<ArmOutcome>> futures = new ArrayList<>();
                 for (Arm arm : arms) {
                     futures.add(pool.submit(() -> runArm(arm, folder.resolve(arm.label()), true, false, null,
-                            overrides)));
+                            resumes.get(arm), overrides)));
                 }
                 for (Future<ArmOutcome> f : futures) {
                     outcomes.add(f.get());
@@ -90,7 +107,7 @@ public final class ExperimentLauncher {
                 pool.shutdownNow();
             }
         }
-        RunOutcome outcome = new RunOutcome(folder, outcomes);
+        RunOutcome outcome = new RunOutcome(folder, outcomes, stop.received());
         if (sweep) {
             SweepReport.write(outcome, config.sweep());
         }
@@ -98,7 +115,7 @@ public final class ExperimentLauncher {
     }
 
     private ArmOutcome runArm(Arm arm, Path dir, boolean sweep, boolean exclusiveLog, PrintStream terminal,
-                              Module[] overrides) {
+                              ResumeSource resume, Module[] overrides) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -115,23 +132,35 @@ public final class ExperimentLauncher {
                 if (sweep) {
                     LOG.info("sweep arm {}: {}", arm.label(), arm.values());
                 }
-                TaskResult result = child.getInstance(ExperimentRunner.class).run(dir, terminal);
-                writeSummary(dir, result.summary(), null);
+                if (resume != null) {
+                    TrainingCore.clean(resume.checkpoint().toAbsolutePath().getParent());
+                }
+                TaskResult result = child.getInstance(ExperimentRunner.class).run(dir, dir, terminal, resume);
+                writeSummary(dir, result.summary(), "ok", null);
                 MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
-                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, result.summary(), null);
+                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, result.summary(), null, "ok");
             } catch (Exception e) {
                 String message = e.getMessage() != null ? e.getMessage() : e.toString();
-                LOG.error("run {} failed: {}", runId, message);
+                String status = e instanceof TrainingInterruptedException ? "interrupted"
+                        : e instanceof TrainingDivergedException ? "diverged" : "failed";
+                if (status.equals("interrupted")) {
+                    LOG.warn("run {}: {}", runId, message);
+                } else {
+                    LOG.error("run {} failed: {}", runId, message);
+                }
                 LOG.debug("stack trace of the failure", e);
-                writeSummary(dir, Map.of(), message);
-                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message);
+                writeSummary(dir, Map.of(), status, message);
+                if (Files.exists(dir.resolve("metrics.csv"))) {
+                    MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
+                }
+                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message, status);
             }
         }
     }
 
-    private static void writeSummary(Path dir, Map<String, Double> summary, String error) {
+    private static void writeSummary(Path dir, Map<String, Double> summary, String status, String error) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("status", error == null ? "ok" : "failed");
+        json.put("status", status);
         if (error != null) {
             json.put("error", error);
         }

@@ -4,7 +4,12 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.runtime.engine.Autodiff;
 import io.suffice.runtime.engine.OrtExecutor;
+import io.suffice.runtime.train.ResumeSource;
+import io.suffice.runtime.train.RunIdentity;
+import io.suffice.runtime.train.StopSignal;
+import io.suffice.runtime.train.TrainingCore;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.optim.Optimizer;
 import io.suffice.api.task.DownstreamTask;
@@ -15,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs one experiment (one sweep arm) in a prepared folder: creates the task from the injector, gives it a
@@ -29,11 +35,13 @@ public final class ExperimentRunner {
     private final Provider<Dataset> datasets;
     private final Provider<Optimizer> optimizers;
     private final Provider<Encoder> encoders;
+    private final StopSignal stop;
 
     @Inject
     ExperimentRunner(ExperimentConfig config, Provider<DownstreamTask> tasks, Provider<Dataset> datasets,
-                     Provider<Optimizer> optimizers, Provider<Encoder> encoders) {
+                     Provider<Optimizer> optimizers, Provider<Encoder> encoders, StopSignal stop) {
         this.config = config;
+        this.stop = stop;
         this.tasks = tasks;
         this.datasets = datasets;
         this.optimizers = optimizers;
@@ -45,6 +53,24 @@ public final class ExperimentRunner {
      * @param terminal where progress bars go, or null to log progress
      */
     public TaskResult run(Path folder, PrintStream terminal) throws Exception {
+        return run(folder, folder, terminal, null);
+    }
+
+    /**
+     * @param exports  where {@code run.export} writes (the run folder, or {@code suffice export --out})
+     * @param resume   the checkpoint to continue from, or null
+     */
+    public TaskResult run(Path folder, Path exports, PrintStream terminal, ResumeSource resume) throws Exception {
+        return run(folder, exports, terminal, resume, RunIdentity.Mode.TRAIN);
+    }
+
+    /**
+     * @param mode {@code EXPORT}: restore {@code resume}, write the exports into {@code exports} and stop the task
+     *             ({@code suffice export}); {@code BENCH}: time the training loop and stop after it
+     *             ({@code suffice bench})
+     */
+    public TaskResult run(Path folder, Path exports, PrintStream terminal, ResumeSource resume, RunIdentity.Mode mode)
+            throws Exception {
         DownstreamTask task = DefaultRunContext.get(tasks);
         LOG.info("running task '{}' in {}", config.components().get("task").name(), folder);
         try (CsvMetricsSink metrics = new CsvMetricsSink(folder.resolve("metrics.csv"))) {
@@ -52,6 +78,22 @@ public final class ExperimentRunner {
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
                     encoders, metrics, terminal,
                     () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
+            String taskName = config.components().get("task").name();
+            RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),
+                    mode == RunIdentity.Mode.EXPORT ? List.of("onnx") : config.run().export(),
+                    RunIdentity.metadata(taskName, config.tree().toYaml()), mode);
+            context.trainer(new TrainingCore(identity, context::executor, Autodiff.standard(),
+                    new TrainingCore.RunMetrics() {
+                        @Override
+                        public void log(long step, java.util.Map<String, Double> values) {
+                            metrics.log(step, values);
+                        }
+
+                        @Override
+                        public void continueFrom(Path parentCsv, long before) {
+                            metrics.continueFrom(parentCsv, before);
+                        }
+                    }, context::progress, stop, resume));
             try {
                 return task.run(context);
             } finally {

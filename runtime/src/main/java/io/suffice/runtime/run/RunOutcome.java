@@ -8,11 +8,18 @@ import java.util.Map;
  * What a launched experiment produced.
  *
  * @param folder the run folder
- * @param arms   one entry per arm (a single run has one arm with no swept values)
+ * @param arms        one entry per arm (a single run has one arm with no swept values)
+ * @param interrupted the signal that stopped the run (SIGTERM/SIGINT), or null
  */
-public record RunOutcome(Path folder, List<ArmOutcome> arms) {
+public record RunOutcome(Path folder, List<ArmOutcome> arms,
+                         io.suffice.runtime.train.StopSignal.Received interrupted) {
     public RunOutcome {
         arms = List.copyOf(arms);
+    }
+
+    /** An outcome that no signal stopped. */
+    public RunOutcome(Path folder, List<ArmOutcome> arms) {
+        this(folder, arms, null);
     }
 
     /** Whether every arm finished. */
@@ -26,8 +33,14 @@ public record RunOutcome(Path folder, List<ArmOutcome> arms) {
      * @param folder  the arm's folder
      * @param summary the task's summary figures (empty when it failed)
      * @param error   the failure message, or null
+     * @param status  {@code ok}, {@code diverged}, {@code failed} or {@code interrupted} (as in summary.json)
      */
     public record ArmOutcome(String label, Map<String, Object> values, Path folder, Map<String, Double> summary,
-                             String error) {
+                             String error, String status) {
+        /** An arm that finished ({@code ok}) or failed. */
+        public ArmOutcome(String label, Map<String, Object> values, Path folder, Map<String, Double> summary,
+                          String error) {
+            this(label, values, folder, summary, error, error == null ? "ok" : "failed");
+        }
     }
 }

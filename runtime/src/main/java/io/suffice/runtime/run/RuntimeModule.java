@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
+import io.suffice.runtime.train.StopSignal;
 
 import java.nio.file.Path;
 
@@ -16,17 +17,33 @@ import java.nio.file.Path;
 public final class RuntimeModule extends AbstractModule {
     private final Path pluginsDir;
     private final PluginRegistry discovered;
+    private final StopSignal stop;
 
     /** Discovers plugins on the class path and in {@code pluginsDir} when first needed. */
     public RuntimeModule(Path pluginsDir) {
         this.pluginsDir = pluginsDir;
         this.discovered = null;
+        this.stop = StopSignal.none();
     }
 
     /** Uses plugins discovered already (the CLI discovers once, before parsing, for plugin subcommands). */
     public RuntimeModule(PluginRegistry registry) {
+        this(registry, StopSignal.none());
+    }
+
+    /**
+     * Uses plugins discovered already and the process's stop signal (the CLI installs SIGTERM/SIGINT handling; see
+     * {@link StopSignal}).
+     */
+    public RuntimeModule(PluginRegistry registry, StopSignal stop) {
         this.pluginsDir = null;
         this.discovered = registry;
+        this.stop = stop;
+    }
+
+    @Override
+    protected void configure() {
+        bind(StopSignal.class).toInstance(stop);
     }
 
     @Provides

@@ -98,7 +98,43 @@ class ConfigResolverTest {
         assertThatThrownBy(() -> resolve("task: {name: quadratic}\noptimiser: {name: test-gd}"))
                 .hasMessage("optimiser: unknown config section; choices: [run, sweep, task, dataset, encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
-                .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device]");
+                .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device, "
+                        + "checkpoint-every, resume, export]");
+    }
+
+    @Test
+    void declaredRangesAreCheckedWhenResolvingWithKeyValueAndRange() {
+        for (String bad : List.of("0", "-1", "NaN", "Infinity", "-Infinity")) {
+            assertThatThrownBy(() -> resolve("task: {name: quadratic}\noptimizer: {name: test-gd, stepsize: " + bad
+                    + "}")).isInstanceOf(ConfigException.class)
+                    .hasMessageMatching("optimizer.stepsize = \\S+: must be > 0 for optimizer 'test-gd' \\(stepsize\\)");
+        }
+        assertThatThrownBy(() -> resolve("task: {name: quadratic, steps: 1.0e400}")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void aProvidersCrossParameterRuleIsAConfigurationErrorForEveryArm() {
+        assertThatThrownBy(() -> resolve("task: {name: quadratic, mode: fancy}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("task: downstream 'quadratic' parameter weights = [1.0]: fancy mode needs two weights");
+        ExperimentConfig c = resolve("task: {name: quadratic, weights: [1, 2]}\nsweep: {task.mode: [plain, fancy], "
+                + "task.weights: [[1], [1, 2]]}");
+        assertThatThrownBy(() -> SweepExpansion.expand(c, resolver)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fancy mode needs two weights");
+    }
+
+    @Test
+    void runCheckpointResumeAndExportAreValidated() {
+        assertThat(resolve("run: {checkpoint-every: 50, export: onnx}\ntask: {name: quadratic}").run())
+                .satisfies(r -> {
+                    assertThat(r.checkpointEvery()).isEqualTo(50);
+                    assertThat(r.export()).containsExactly("onnx");
+                    assertThat(r.resume()).isEmpty();
+                });
+        assertThatThrownBy(() -> resolve("run: {checkpoint-every: -1}\ntask: {name: quadratic}"))
+                .hasMessageStartingWith("run.checkpoint-every = -1: must be >= 0");
+        assertThatThrownBy(() -> resolve("run: {export: [onnx, torchscript]}\ntask: {name: quadratic}"))
+                .hasMessage("run.export = [onnx, torchscript]: unknown format 'torchscript'; choices: [onnx]");
     }
 
     @Test

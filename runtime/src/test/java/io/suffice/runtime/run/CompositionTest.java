@@ -65,7 +65,11 @@ class CompositionTest {
         Path run = outcome.folder();
         assertThat(run.getFileName().toString()).matches("comp-\\d{8}-\\d{6}");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("stepsize: 0.1").contains("steps: 1");
-        assertThat(Files.readAllLines(run.resolve("metrics.csv"))).containsExactly("step,loss", "0,4.5");
+        // rows at steps 0 and 1: the loss before and after the one update (w = 0.3), and the speed
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(rows.get(0)).isEqualTo("step,loss,steps_per_s");
+        assertThat(rows.subList(1, 3)).satisfiesExactly(r -> assertThat(r).startsWith("0,4.5,"),
+                r -> assertThat(r).startsWith("1,3.645,"));
         assertThat(Files.readString(run.resolve("summary.json"))).contains("\"status\" : \"ok\"")
                 .contains("\"w\" : 0.3");
         assertThat(Files.readString(run.resolve("run.log"))).contains("quadratic task starts, seed 0");

@@ -27,6 +27,13 @@ public final class QuadraticTaskProvider implements DownstreamTaskProvider {
     }
 
     @Override
+    public void validate(PluginConfig config) {
+        if (config.getString("mode").equals("fancy") && config.getDoubleList("weights").size() < 2) {
+            throw config.invalid("weights", "fancy mode needs two weights");
+        }
+    }
+
+    @Override
     public DownstreamTask create(PluginConfig config) {
         return new QuadraticTask(config.getLong("steps"));
     }

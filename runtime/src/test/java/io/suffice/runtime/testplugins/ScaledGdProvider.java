@@ -21,7 +21,7 @@ public final class ScaledGdProvider implements OptimizerProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.ofDouble("stepsize", 0.5, "stepsize"));
+        return List.of(ParameterSpec.ofDouble("stepsize", 0.5, "stepsize").positive());
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * Plain-Java reference implementation of the two-layer network of the large-stepsize paper (Cai, Wu, Mei, Lindsey,
+ * The test oracle of the {@code two-layer-gd} task ({@link TwoLayerGraph} trains on the engine): a plain-Java
+ * implementation of the two-layer network of the large-stepsize paper (Cai, Wu, Mei, Lindsey,
  * Bartlett, NeurIPS 2024, Section 2) on the logistic loss:
  * <pre>
  *   f(x; W) = (1/m) sum_j a_j phi(w_j . x),       a_j = +1 for even j, -1 for odd j (fixed, half each),

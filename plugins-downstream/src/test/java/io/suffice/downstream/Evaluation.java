@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per-step diagnostics of a binary classifier trained on the logistic loss.
+ * Per-step diagnostics of a binary classifier trained on the logistic loss, as the plain-Java oracle
+ * {@link TwoLayerNetwork} computes them; the column names are {@link LogisticDiagnostics#COLUMNS}.
  *
  * @param risk      empirical risk {@code (1/n) sum_i softplus(-y_i f(x_i))}
  * @param gradNorm  Euclidean (Frobenius) norm of the risk's gradient
@@ -17,11 +18,11 @@ public record Evaluation(double risk, double gradNorm, double paramNorm, double 
     /** The metrics as {@code metrics.csv} columns, in a stable order. */
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("risk", risk);
-        m.put("grad_norm", gradNorm);
-        m.put("param_norm", paramNorm);
-        m.put("normalized_margin", margin);
-        m.put("accuracy", accuracy);
+        m.put(LogisticDiagnostics.RISK, risk);
+        m.put(LogisticDiagnostics.GRAD_NORM, gradNorm);
+        m.put(LogisticDiagnostics.PARAM_NORM, paramNorm);
+        m.put(LogisticDiagnostics.NORMALIZED_MARGIN, margin);
+        m.put(LogisticDiagnostics.ACCURACY, accuracy);
         return m;
     }
 }
