@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The documented ranges of the JGHM's shapes and parameters, checked at both ends (S, L, m >= 1: 1 accepted, 0
  * rejected; p in [0, 1]: both ends accepted, each tree's p checked; sigma > 0; at most 2^24 leaves; the plugin's
- * "0 / -1 inherits" sentinels), the copy semantics of {@link TreeModel#matrices()}, and the small log-space helpers'
+ * declared ranges with their "0 / -1 inherits" sentinels), the copy semantics of {@link TreeModel#matrices()}, and the small log-space helpers'
  * documented edge cases (all -inf gives -inf; argmax takes the first of tied maxima).
  */
 class JghmRangesTest {
@@ -122,36 +122,46 @@ class JghmRangesTest {
         return new PluginConfig(PluginKind.DATASET, "jghm", v);
     }
 
+    private static io.suffice.api.plugin.Range range(String name) {
+        return new JghmDatasetProvider().parameters().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow().range();
+    }
+
     @Test
     void pluginRangesAndInheritanceSentinels() {
+        // declared ranges (checked by the runtime when it resolves a config), at both ends
         JghmDatasetProvider p = new JghmDatasetProvider();
         Map<String, Object> small = Map.of("states", 2L, "depth", 1L, "branching", 1L);
         assertThatCode(() -> p.create(config(small))).doesNotThrowAnyException();
-        for (String key : new String[]{"states", "depth", "branching"}) {
-            Map<String, Object> zero = new HashMap<>(small);
-            zero.put(key, 0L);
-            assertThatThrownBy(() -> p.create(config(zero))).hasMessageContaining("parameter " + key);
+        for (String key : new String[]{"states", "depth", "branching", "candidates"}) {
+            assertThat(range(key).contains(1)).as(key).isTrue();
+            assertThat(range(key).contains(0)).as(key).isFalse();
         }
         for (String key : new String[]{"text-depth", "text-branching", "image-depth", "image-branching"}) {
+            assertThat(range(key).contains(0)).as(key + ": 0 inherits").isTrue();
+            assertThat(range(key).contains(-1)).as(key).isFalse();
             Map<String, Object> one = new HashMap<>(small);
             one.put(key, 1L);
             assertThatCode(() -> p.create(config(one))).doesNotThrowAnyException();
-            Map<String, Object> negative = new HashMap<>(small);
-            negative.put(key, -1L);
-            assertThatThrownBy(() -> p.create(config(negative))).hasMessageContaining("parameter " + key);
         }
+        for (String key : new String[]{"p", "text-p", "image-p", "bp-p"}) {
+            assertThat(range(key).contains(0)).as(key).isTrue();
+            assertThat(range(key).contains(1)).as(key).isTrue();
+            assertThat(range(key).contains(1.01)).as(key).isFalse();
+            assertThat(range(key).contains(-0.5)).as(key).isFalse();
+            assertThat(range(key).contains(-1)).as(key + ": -1 inherits, except for p itself").isEqualTo(!key.equals("p"));
+        }
+        assertThat(range("noise-scale").contains(0)).isFalse();
         for (double ends : new double[]{0, 1}) {
             assertThatCode(() -> p.create(config(Map.of("states", 2L, "depth", 1L, "p", ends, "text-p", ends,
                     "image-p", ends, "bp-p", ends)))).doesNotThrowAnyException();
         }
-        assertThatThrownBy(() -> p.create(config(Map.of("p", -1.0)))).hasMessageContaining("parameter p");
-        assertThatThrownBy(() -> p.create(config(Map.of("text-p", -0.5)))).hasMessageContaining("parameter text-p");
-        assertThatThrownBy(() -> p.create(config(Map.of("image-p", 1.5)))).hasMessageContaining("parameter image-p");
-        assertThatThrownBy(() -> p.create(config(Map.of("noise-scale", 0.0))))
-                .hasMessageContaining("parameter noise-scale");
-        assertThatThrownBy(() -> p.create(config(Map.of("bp-p", -0.5)))).hasMessageContaining("parameter bp-p");
-        assertThatThrownBy(() -> p.create(config(Map.of("candidates", 0L)))).hasMessageContaining("parameter candidates");
-        assertThatCode(() -> p.create(config(Map.of("states", 2L, "depth", 1L, "candidates", 2L))))
+        // the cross-parameter rule: groups of K >= 2 need paired data
+        assertThatThrownBy(() -> p.validate(config(Map.of("candidates", 2L, "pairing", "unpaired"))))
+                .hasMessageContaining("parameter candidates");
+        assertThatCode(() -> p.validate(config(Map.of("candidates", 1L, "pairing", "unpaired"))))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> p.validate(config(Map.of("candidates", 2L, "pairing", "paired"))))
                 .doesNotThrowAnyException();
     }
 
