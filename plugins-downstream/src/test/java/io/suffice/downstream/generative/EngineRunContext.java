@@ -43,6 +43,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     private io.suffice.runtime.train.TrainingCore trainer;
     private io.suffice.api.train.Trainer override;
     private String schedule = "cosine";
+    private long seed = 7;
 
     public EngineRunContext(Dataset data, Encoder encoder, double lr, Path dir) {
         this.data = data;
@@ -55,6 +56,12 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
     public static Dataset smallJghm() {
         var model = TransitionMatrixGenerator.generate(new JghmSpec(4, 2, 3, 2, 3, 0.1, 0.1, 1.0, 3));
         return new JghmDataset(model, model, Pairing.PAIRED, 1);
+    }
+
+    /** The run seed (7 unless set). */
+    public EngineRunContext seed(long s) {
+        this.seed = s;
+        return this;
     }
 
     /** Checkpoints every {@code n} steps into the run folder (and at the end), as {@code run.checkpoint-every}. */
@@ -120,7 +127,7 @@ public final class EngineRunContext implements RunContext, AutoCloseable {
 
     @Override
     public long seed() {
-        return 7;
+        return seed;
     }
 
     @Override
