@@ -1,7 +1,10 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.api.data.Dataset;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.optim.Optimizer;
 import io.suffice.api.plugin.PluginConfig;
+import io.suffice.downstream.CreatedComponents;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.config.ConfigTree;
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The clip experiment configs resolve against the real plugins (every key declared, every value well-typed, every
- * sweep arm valid) and create their components. Nothing is trained here: the runs take minutes (CPU) or hours (GPU).
+ * sweep arm valid) and create their components with the arm's values. Nothing is trained here: the runs take
+ * minutes (CPU) or hours (GPU).
  */
 class ClipExperimentConfigsTest {
 
@@ -37,11 +41,19 @@ class ClipExperimentConfigsTest {
         for (SweepExpansion.Arm arm : SweepExpansion.expand(config, resolver)) {
             ExperimentConfig c = arm.config();
             ClipTask task = (ClipTask) create(registry, c, "task");
-            Encoder encoder = (Encoder) create(registry, c, "encoder");
-            assertThat(encoder).isInstanceOf(TransformerEncoder.class);
-            assertThat(create(registry, c, "dataset")).isNotNull();
-            assertThat(create(registry, c, "optimizer")).isNotNull();
+            PluginConfig tc = section(c, "task");
+            // the arm's task values (a swept guide-penalty included) reach the task's settings
+            assertThat(task.settings()).isEqualTo(new ClipSettings(tc.getString("objective"), tc.getLong("steps"),
+                    tc.getInt("batch"), tc.getInt("candidates"), tc.getLong("log-every"), tc.getString("image-field"),
+                    tc.getString("text-field"), tc.getString("root-field"), tc.getInt("eval-groups"),
+                    tc.getInt("bayes-samples"), tc.getInt("zero-shot-images"), tc.getLongList("prompts"),
+                    tc.getInt("probe-train"), tc.getInt("probe-test"), tc.getDouble("guide-penalty"),
+                    tc.getBoolean("supervised")));
             assertThat(task.settings().objective()).isEqualTo(ContrastiveObjective.K_CANDIDATE);
+            CreatedComponents.assertTransformer((Encoder) create(registry, c, "encoder"), section(c, "encoder"));
+            CreatedComponents.assertJghm((Dataset) create(registry, c, "dataset"), section(c, "dataset"));
+            CreatedComponents.assertAdamWFirstStep((Optimizer) create(registry, c, "optimizer"),
+                    section(c, "optimizer"));
         }
         if (name.equals("clip-jghm-paper")) {
             assertThat(config.run().device()).isEqualTo("cuda");
@@ -49,6 +61,10 @@ class ClipExperimentConfigsTest {
             assertThat(e.width()).isEqualTo(128);
             assertThat(((ClipTask) create(registry, config, "task")).settings().steps()).isEqualTo(40000);
         }
+    }
+
+    private static PluginConfig section(ExperimentConfig c, String section) {
+        return c.component(section).orElseThrow().config();
     }
 
     private static Object create(PluginRegistry registry, ExperimentConfig c, String section) {

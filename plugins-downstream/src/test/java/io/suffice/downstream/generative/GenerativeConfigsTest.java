@@ -2,6 +2,7 @@ package io.suffice.downstream.generative;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.suffice.api.data.Dataset;
 import io.suffice.api.plugin.DatasetProvider;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.EncoderProvider;
@@ -10,6 +11,8 @@ import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.plugin.PluginKind;
 import io.suffice.api.plugin.PluginProvider;
+import io.suffice.api.task.DownstreamTask;
+import io.suffice.downstream.CreatedComponents;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The generative experiment files name real plugins and only their declared parameters, every sweep value of
- * {@code task.conditioning} is a valid choice, and every section creates its component (nothing is run).
+ * {@code task.conditioning} is a valid choice, and every section creates its component with the section's values
+ * (nothing is run).
  */
 class GenerativeConfigsTest {
 
@@ -41,26 +45,55 @@ class GenerativeConfigsTest {
         assertThat(text).doesNotContain("task.resume", "task.checkpoint-every", "checkpoint.bin");
         Map<String, Object> task = (Map<String, Object>) root.get("task");
         DownstreamTaskProvider tp = find(DownstreamTaskProvider.class, (String) task.get("name"));
-        assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of()))).isNotNull();
+        PluginConfig tc = resolve(PluginKind.DOWNSTREAM, tp, task, Map.of());
+        assertSettings(tp.create(tc), tc);
         Map<String, Object> sweep = (Map<String, Object>) root.getOrDefault("sweep", Map.of());
         for (Object c : (List<Object>) sweep.getOrDefault("task.conditioning", List.of())) {
-            assertThat(tp.create(resolve(PluginKind.DOWNSTREAM, tp, task, Map.of("conditioning", c)))).isNotNull();
+            PluginConfig arm = resolve(PluginKind.DOWNSTREAM, tp, task, Map.of("conditioning", c));
+            GenerativeSettings st = assertSettings(tp.create(arm), arm);
+            assertThat(st.conditioning().label()).isEqualTo(c);
         }
         assertThat(sweep.keySet()).allMatch(k -> List.of("task.conditioning", "dataset.p", "dataset.bp-p").contains(k));
         Map<String, Object> data = (Map<String, Object>) root.get("dataset");
         DatasetProvider dp = find(DatasetProvider.class, (String) data.get("name"));
-        assertThat(dp.create(resolve(PluginKind.DATASET, dp, data, Map.of())).oracle()).isPresent();
+        PluginConfig dc = resolve(PluginKind.DATASET, dp, data, Map.of());
+        Dataset base = dp.create(dc);
+        CreatedComponents.assertJghm(base, dc);
+        assertThat(base.oracle()).isPresent();
         for (String k : List.of("p", "bp-p")) {
             for (Object v : (List<Object>) sweep.getOrDefault("dataset." + k, List.of())) {
-                assertThat(dp.create(resolve(PluginKind.DATASET, dp, data, Map.of(k, v))).oracle()).isPresent();
+                PluginConfig arm = resolve(PluginKind.DATASET, dp, data, Map.of(k, v));
+                Dataset d = dp.create(arm);
+                CreatedComponents.assertJghm(d, arm);
+                assertThat(d.oracle()).isPresent();
             }
         }
         Map<String, Object> enc = (Map<String, Object>) root.get("encoder");
         EncoderProvider ep = find(EncoderProvider.class, (String) enc.get("name"));
-        assertThat(ep.create(resolve(PluginKind.ENCODER, ep, enc, Map.of()))).isNotNull();
+        PluginConfig ec = resolve(PluginKind.ENCODER, ep, enc, Map.of());
+        CreatedComponents.assertTransformer(ep.create(ec), ec);
         Map<String, Object> opt = (Map<String, Object>) root.get("optimizer");
         OptimizerProvider op = find(OptimizerProvider.class, (String) opt.get("name"));
-        assertThat(op.create(resolve(PluginKind.OPTIMIZER, op, opt, Map.of()))).isNotNull();
+        PluginConfig oc = resolve(PluginKind.OPTIMIZER, op, opt, Map.of());
+        CreatedComponents.assertAdamWFirstStep(op.create(oc), oc);
+    }
+
+    /**
+     * The task's shared settings are the config's values (the task-specific keys, such as the noise schedule or the
+     * caption count, live in records that the tasks keep private).
+     */
+    private static GenerativeSettings assertSettings(DownstreamTask task, PluginConfig c) {
+        assertThat(task).isInstanceOf(GenerativeTask.class);
+        GenerativeSettings st = ((GenerativeTask<?>) task).settings;
+        assertThat(st.conditioning()).isEqualTo(Conditioning.parse(c.getString("conditioning")));
+        assertThat(List.of(st.steps(), st.logEvery(), st.clipSteps())).isEqualTo(List.of(c.getLong("steps"),
+                c.getLong("log-every"), c.getLong("clip-steps")));
+        assertThat(List.of(st.batch(), st.width(), st.depth(), st.heads(), st.evalSamples(), st.clipBatch()))
+                .isEqualTo(List.of(c.getInt("batch"), c.getInt("width"), c.getInt("depth"), c.getInt("heads"),
+                        c.getInt("eval-samples"), c.getInt("clip-batch")));
+        assertThat(List.of(st.checkpoint(), st.imageField(), st.textField())).isEqualTo(List.of(
+                c.getString("checkpoint"), c.getString("image-field"), c.getString("text-field")));
+        return st;
     }
 
     /**
