@@ -17,7 +17,6 @@ import io.suffice.encoders.onnx.OnnxFileEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoderSettings;
 import io.suffice.runtime.engine.Checkpoints;
 import io.suffice.runtime.engine.OrtExecutor;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,12 +59,7 @@ class FashionMnistZeroShotIT {
     void configTrainsExportsAndTheReloadedTowersClassifyZeroShot(@TempDir Path dir) throws Exception {
         boolean present = Files.isRegularFile(DATA.resolve("t10k-labels-idx1-ubyte.gz"))
                 || Files.isRegularFile(DATA.resolve("t10k-labels-idx1-ubyte"));
-        // Skip only off CI: .ci/run installs dataset-fashion-mnist, so on CI (CI=true) a missing package is a failure.
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but the Debian package dataset-fashion-mnist is not installed ("
-                    + DATA + "); .ci/run must install it");
-        }
-        Assumptions.assumeTrue(present, "Debian package dataset-fashion-mnist is not installed");
+        CiRequirement.require(present, "Debian package dataset-fashion-mnist (" + DATA + ")");
 
         Cli.Result r = Cli.run(dir, "run", Cli.home().resolve("experiments/fmnist-captions.yaml").toString(),
                 "--set", "run.output=" + dir.resolve("runs"));
