@@ -75,6 +75,30 @@ class PhaseTransitionTrackerTest {
         assertThat(java.util.Arrays.stream(new PhaseTransitionTracker(0.1).state()).allMatch(Double::isFinite)).isTrue();
     }
 
+    /**
+     * A checkpoint taken after step 0 alone carries step 0's risk, margin and maximum: the resumed tracker then
+     * counts an increase at step 1 (or, after a decrease, keeps step 0's margin and maximum) exactly as an
+     * uninterrupted one does.
+     */
+    @Test
+    void aTrackerRestoredAfterStepZeroContinuesExactly() {
+        for (double risk1 : new double[]{0.9, 0.2}) {
+            PhaseTransitionTracker straight = new PhaseTransitionTracker(0.1);
+            PhaseTransitionTracker first = new PhaseTransitionTracker(0.1);
+            straight.observe(0, 0.5, -0.25);
+            first.observe(0, 0.5, -0.25);
+            PhaseTransitionTracker resumed = new PhaseTransitionTracker(0.1);
+            resumed.restore(first.state());
+            assertThat(resumed.state()).containsExactly(0, 0.5, -1, 0, -1, -0.25, 0.5);
+            straight.observe(1, risk1, 0.125);
+            resumed.observe(1, risk1, 0.125);
+            assertThat(resumed.state()).as("risk at step 1: %s", risk1).containsExactly(straight.state());
+            assertThat(resumed.riskIncreases()).isEqualTo(risk1 > 0.5 ? 1 : 0);
+            assertThat(resumed.marginAtTransition()).isEqualTo(risk1 > 0.5 ? 0.125 : -0.25);
+            assertThat(resumed.maxRisk()).isEqualTo(Math.max(0.5, risk1));
+        }
+    }
+
     @Test
     void aSkippedStepOrAWrongStateIsRefused() {
         PhaseTransitionTracker t = new PhaseTransitionTracker(0.1);

@@ -243,4 +243,14 @@ class CaptionModelTest {
             }
         }
     }
+
+    /** The smallest valid sizes are accepted (S = 2, a text of 2 tokens: one prefix, one target); below refused. */
+    @Test
+    void sizeBoundsAreExact() {
+        new CaptionModel(2, 2, D, 0, 1, Conditioning.FROZEN, DType.FLOAT64);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CaptionModel(1, 2, D, 0, 1,
+                Conditioning.FROZEN, DType.FLOAT64)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CaptionModel(2, 1, D, 0, 1,
+                Conditioning.FROZEN, DType.FLOAT64)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

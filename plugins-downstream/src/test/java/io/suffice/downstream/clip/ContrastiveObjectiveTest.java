@@ -177,6 +177,31 @@ class ContrastiveObjectiveTest {
                 new double[]{3, 4})).isCloseTo(2.0, within(1e-9));
     }
 
+    /**
+     * The InfoNCE score divides by {@code sqrt(|x|^2 + 1e-12)} per tower, as the graph's {@code normalize} does, so a
+     * zero embedding scores 0 (not NaN) and a tiny one is damped by exactly that guard: for {@code x = (3, 4) 1e-7}
+     * against itself, {@code |x|^2 = 2.5e-13} and the cosine becomes {@code 2.5e-13 / (2.5e-13 + 1e-12) = 0.2}.
+     */
+    @Test
+    void infoNceScoreKeepsTheGraphsNormGuardForZeroAndTinyEmbeddings() {
+        double[] tiny = {3e-7, 4e-7};
+        assertThat(ContrastiveObjective.score(ContrastiveObjective.INFONCE, Math.log(2), tiny, tiny))
+                .isCloseTo(2 * 0.2, within(1e-12));
+        assertThat(ContrastiveObjective.score(ContrastiveObjective.INFONCE, Math.log(2), new double[]{0, 0},
+                new double[]{3, 4})).isZero();
+        assertThat(ContrastiveObjective.score(ContrastiveObjective.INFONCE, Math.log(2), new double[]{3, 4},
+                new double[]{0, 0})).isZero();
+    }
+
+    /** {@code log sum exp} of scores that are all {@code -inf} is {@code log 0 = -inf}, not NaN from {@code -inf - -inf}. */
+    @Test
+    void logSumExpOfOnlyMinusInfinityIsMinusInfinity() {
+        assertThat(ContrastiveObjective.logSumExp(new double[]{Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY}))
+                .isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(ContrastiveObjective.logSumExp(new double[]{Double.NEGATIVE_INFINITY, Math.log(3)}))
+                .isCloseTo(Math.log(3), within(1e-15));
+    }
+
     static HostTensor unused(DType d) {
         return HostTensor.zeros(d, Shape.of(1));
     }

@@ -176,6 +176,59 @@ class ConditionalDenoiserTest {
         assertThat(FiniteDifferences.worstRelativeError(g2, built.loss(), built.inputs(), in, 4)).isLessThan(2e-2);
     }
 
+    /**
+     * The float32 denoiser (what the tasks train) computes the float64 one's function: with the same parameters cast
+     * to float32 its prediction, the posterior mean over the symbols 0..S-1, and its loss agree to float32 rounding
+     * (1e-4 absolute on values of order 1). Depth 0: the blocks use GELU, whose Erf has no float64 kernel.
+     */
+    @Test
+    void float32ModelComputesTheFloat64ModelsFunction() throws Exception {
+        Map<String, double[]> result = new LinkedHashMap<>();
+        Map<String, HostTensor> params64 = null;
+        for (DType dtype : new DType[]{DType.FLOAT64, DType.FLOAT32}) {
+            ConditionalDenoiser model = new ConditionalDenoiser(S, L, SIGMA, D, 0, 1, Conditioning.FROZEN, dtype);
+            Graph g = new Graph(11);
+            ConditionalDenoiser.Built built = model.build(g, E, null, 0);
+            Map<String, HostTensor> params = new LinkedHashMap<>(ParameterStore.of(g).asMap());
+            if (params64 == null) {
+                params64 = params;
+            } else {
+                Map<String, HostTensor> ref = params64;
+                params.replaceAll((k, v) -> Tensors.asFloat(ref.get(k), DType.FLOAT32));
+            }
+            List<Value> inputs = new ArrayList<>(g.parameters());
+            inputs.addAll(built.inputs());
+            Map<String, HostTensor> f = new LinkedHashMap<>(params);
+            f.putAll(dtype == DType.FLOAT32 ? asFloat32(feeds(true)) : feeds(true));
+            try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+                 Executable e = ex.compile(g, inputs, Map.of("loss", built.loss(), "prediction", built.prediction()))) {
+                var out = e.run(f);
+                result.put(dtype + " loss", out.get("loss").toDoubleArray());
+                result.put(dtype + " prediction", out.get("prediction").toDoubleArray());
+            }
+        }
+        double[] p64 = result.get("FLOAT64 prediction");
+        double[] p32 = result.get("FLOAT32 prediction");
+        assertThat(p64).hasSize(B * L);
+        for (int i = 0; i < p64.length; i++) {
+            assertThat(p64[i]).isBetween(0.0, S - 1.0);
+            assertThat(p32[i]).isCloseTo(p64[i], within(1e-4));
+        }
+        assertThat(result.get("FLOAT32 loss")[0]).isCloseTo(result.get("FLOAT64 loss")[0], within(1e-4));
+    }
+
+    /** The smallest valid sizes are accepted (S = 2, one leaf, any positive sigma); below them refused. */
+    @Test
+    void sizeBoundsAreExact() {
+        new ConditionalDenoiser(2, 1, 1e-3, D, 0, 1, Conditioning.FROZEN, DType.FLOAT64);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConditionalDenoiser(1, 1, 1, D, 0, 1,
+                Conditioning.FROZEN, DType.FLOAT64)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConditionalDenoiser(2, 0, 1, D, 0, 1,
+                Conditioning.FROZEN, DType.FLOAT64)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConditionalDenoiser(2, 1, 0, D, 0, 1,
+                Conditioning.FROZEN, DType.FLOAT64)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     static Map<String, HostTensor> asFloat32(Map<String, HostTensor> m) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, Tensors.asFloat(v, DType.FLOAT32)));

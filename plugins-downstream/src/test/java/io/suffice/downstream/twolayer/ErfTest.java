@@ -37,4 +37,11 @@ class ErfTest {
         assertThat(Erf.erf(Math.nextDown(2.0))).isCloseTo(Erf.erf(2.0), offset(1e-15));
         assertThat(Erf.erfc(Math.nextDown(2.0)) / Erf.erfc(2.0)).isCloseTo(1, within(1e-12));
     }
+
+    /** NaN in, NaN out (not 0, and not the value of some branch). */
+    @Test
+    void nanPropagates() {
+        assertThat(Erf.erf(Double.NaN)).isNaN();
+        assertThat(Erf.erfc(Double.NaN)).isNaN();
+    }
 }
