@@ -82,7 +82,8 @@ class DiffusionSamplerTest {
      * for eta = 1 (ancestral) {@code z_{k+1} = xhat + (sigma_{k+1}^2/sigma_k^2)(z_k - xhat) + sigma_{k+1}
      * sqrt(1 - sigma_{k+1}^2/sigma_k^2) eps}; for eta = 0.5 the general form with {@code s = eta sigma_{k+1}
      * sqrt(1 - sigma_{k+1}^2/sigma_k^2)}. The eps are the rng's Gaussians in row-major order, one per leaf at the
-     * start and one per leaf and level after; the output is the last level's xhat rounded and clamped to 0..S-1.
+     * start and one per leaf and level except the last (none after it); the output is the last level's xhat rounded
+     * and clamped to 0..S-1.
      */
     @Test
     void eachStepIsTheDocumentedUpdate() {
@@ -107,7 +108,8 @@ class DiffusionSamplerTest {
                 sigmas.add(sigma);
                 return m;
             };
-            int[][] out = new DiffusionSampler(schedule, states, eta).sample(d, n, leaves, new SplittableRandom(9));
+            SplittableRandom rng = new SplittableRandom(9);
+            int[][] out = new DiffusionSampler(schedule, states, eta).sample(d, n, leaves, rng);
             SplittableRandom eps = new SplittableRandom(9);
             assertThat(sigmas).as("eta %s", eta).hasSize(4);
             for (int k = 0; k < 4; k++) {
@@ -141,6 +143,8 @@ class DiffusionSamplerTest {
                     }
                 }
             }
+            // no draw after the last level: a caller that goes on using the generator continues the same stream
+            assertThat(rng.nextLong()).as("eta %s: draws consumed", eta).isEqualTo(eps.nextLong());
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < leaves; j++) {
                     double xhat = 0.6 * seen.get(3)[i][j] + 0.3 * schedule.sigma(3) + (j - 1) * 4.0;
