@@ -117,6 +117,7 @@ class ClipExportIT {
         Assumptions.assumeTrue(present, "python3-onnx is not installed");
         String code = "import onnx,sys\nm=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)\n"
                 + "d=m.graph.input[0].type.tensor_type.shape.dim[0]\nassert d.dim_param=='batch', d\n"
+                + "o=m.graph.output[0].type.tensor_type.shape.dim[0]\nassert o.dim_param=='batch', o\n"
                 + "p={e.key:e.value for e in m.metadata_props}\n"
                 + "assert p['suffice.task']=='clip' and p['suffice.step']=='40' and len(p['suffice.config_sha256'])==64, p\n"
                 + "print('ok')";
