@@ -109,7 +109,14 @@ public final class JghmModelJson {
         try {
             root = MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidModelException("not valid JSON: " + e.getOriginalMessage(), e);
+            var where = e.getLocation();
+            String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("Non-standard token '([^']+)'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (token.find()) {
+                throw new InvalidModelException(token.group(1) + at + ": a model file holds finite numbers only", e);
+            }
+            throw new InvalidModelException("not valid JSON" + at + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidModelException("expected a JSON object with keys S, L, m, p, text, image");

@@ -104,6 +104,13 @@ public final class SufficeCli implements Runnable, PluginSource {
                 }
             }
         }
+        // a wrong option value is one line naming it, not the whole usage text (that is what --help is for)
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine line = e.getCommandLine();
+            line.getErr().println("error: " + e.getMessage() + " (see: " + line.getCommandSpec().qualifiedName()
+                    + " --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ConfigException) {
                 line.getErr().println("error: " + e.getMessage());

@@ -45,6 +45,14 @@ public final class ModelOptions {
         if (p != null && !(p >= 0 && p <= 1)) {
             throw new CommandLine.ParameterException(cl, "--p must be in [0, 1], got " + p);
         }
+        for (var o : java.util.Map.of("--states", states, "--depth", depth, "--branching", branching).entrySet()) {
+            if (o.getValue() < 1) {
+                throw new CommandLine.ParameterException(cl, o.getKey() + " must be at least 1, got " + o.getValue());
+            }
+        }
+        if (!(noiseScale > 0) || Double.isInfinite(noiseScale)) {
+            throw new CommandLine.ParameterException(cl, "--noise-scale must be a positive number, got " + noiseScale);
+        }
         if (model != null) {
             JghmModel m = JghmModelJson.load(model);
             if (p == null || (p == m.p(io.suffice.api.oracle.Modality.TEXT)
