@@ -2,7 +2,7 @@ package io.suffice.runtime.cli;
 
 import io.suffice.api.plugin.CommandProvider;
 import io.suffice.runtime.bench.BenchCommand;
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
