@@ -1,5 +1,6 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.encoders.transformer.TransformerEncoder;
