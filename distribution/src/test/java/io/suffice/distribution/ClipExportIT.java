@@ -9,8 +9,8 @@ import io.suffice.data.jghm.JghmDataset;
 import io.suffice.data.jghm.JghmSpec;
 import io.suffice.data.jghm.Pairing;
 import io.suffice.data.jghm.TransitionMatrixGenerator;
-import io.suffice.downstream.clip.ClipModel;
-import io.suffice.downstream.clip.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ClipModel;
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.encoders.onnx.FrozenOnnxEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoderSettings;
@@ -116,6 +116,7 @@ class ClipExportIT {
         CiRequirement.require(present, "Debian package python3-onnx (" + py + " with onnx)");
         String code = "import onnx,sys\nm=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)\n"
                 + "d=m.graph.input[0].type.tensor_type.shape.dim[0]\nassert d.dim_param=='batch', d\n"
+                + "o=m.graph.output[0].type.tensor_type.shape.dim[0]\nassert o.dim_param=='batch', o\n"
                 + "p={e.key:e.value for e in m.metadata_props}\n"
                 + "assert p['suffice.task']=='clip' and p['suffice.step']=='40' and len(p['suffice.config_sha256'])==64, p\n"
                 + "print('ok')";

@@ -28,8 +28,12 @@ class JghmCommandIT {
 
     @Test
     void aBadFlipProbabilityIsAUsageError() throws Exception {
-        Cli.Result r = Cli.run(cwd, "jghm", "bayes", "--p", "1.5");
-        assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("1.5");
+        for (String[] args : new String[][]{{"--p", "1.5"}, {"--samples", "0"}, {"--states", "0"}}) {
+            Cli.Result r = Cli.run(cwd, "jghm", "bayes", args[0], args[1]);
+            assertThat(r.status()).isEqualTo(2);
+            // one line naming the option and the value, not the usage text or an internal record
+            assertThat(r.err().strip()).startsWith("error: " + args[0]).contains(args[1])
+                    .endsWith("(see: suffice jghm bayes --help)").doesNotContain("\n").doesNotContain("JghmSpec");
+        }
     }
 }

@@ -146,26 +146,7 @@ public final class FashionMnistCaptions implements Dataset, ZeroShotSource {
 
     /** Lower-cased runs of letters/digits and single punctuation marks (whitespace separates). */
     public static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        String s = text.toLowerCase(Locale.ROOT);
-        int i = 0;
-        while (i < s.length()) {
-            int c = s.codePointAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                int j = i;
-                while (j < s.length() && Character.isLetterOrDigit(s.codePointAt(j))) {
-                    j += Character.charCount(s.codePointAt(j));
-                }
-                out.add(s.substring(i, j));
-                i = j;
-            } else {
-                if (!Character.isWhitespace(c)) {
-                    out.add(new String(Character.toChars(c)));
-                }
-                i += Character.charCount(c);
-            }
-        }
-        return out;
+        return io.suffice.api.data.Words.split(text);
     }
 
     /** Word ids of {@code text}, cut or padded with {@code <pad>} to the context length. */

@@ -103,14 +103,69 @@ public final class JghmModelJson {
         }
     }
 
+    /**
+     * Reads a file holding one model, or several keyed by their flip probability ({@code {"0.1": {...}, "0.2":
+     * {...}}}), as models by {@code p} (one model: keyed by its text tree's p), in increasing p.
+     *
+     * @throws InvalidModelException naming the file and, for a keyed file, the key of the malformed model
+     * @throws IOException           if the file cannot be read
+     */
+    public static java.util.NavigableMap<Double, JghmModel> loadByP(Path file) throws IOException {
+        String text = Files.readString(file);
+        java.util.NavigableMap<Double, JghmModel> out = new java.util.TreeMap<>();
+        try {
+            JsonNode root = parse(text);
+            if (root.isObject() && !root.has("S") && root.size() > 0) {
+                for (var e : root.properties()) {
+                    double p;
+                    try {
+                        p = Double.parseDouble(e.getKey());
+                    } catch (NumberFormatException ex) {
+                        throw new InvalidModelException("key '" + e.getKey() + "' is neither a model key (S, L, m, "
+                                + "p, text, image) nor a flip probability p of a model");
+                    }
+                    try {
+                        JghmModel m = fromNode(e.getValue());
+                        if (out.put(p, m) != null) {
+                            throw new InvalidModelException("p = " + p + " appears twice");
+                        }
+                    } catch (InvalidModelException ex) {
+                        throw new InvalidModelException("model \"" + e.getKey() + "\": " + ex.getMessage(), ex);
+                    }
+                }
+                return out;
+            }
+            JghmModel m = fromNode(root);
+            out.put(m.p(Modality.TEXT), m);
+            return out;
+        } catch (InvalidModelException e) {
+            throw new InvalidModelException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Parses and validates model JSON. */
     public static JghmModel fromJson(String json) {
+        return fromNode(parse(json));
+    }
+
+    private static JsonNode parse(String json) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidModelException("not valid JSON: " + e.getOriginalMessage(), e);
+            var where = e.getLocation();
+            String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("Non-standard token '([^']+)'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (token.find()) {
+                throw new InvalidModelException(token.group(1) + at + ": a model file holds finite numbers only", e);
+            }
+            throw new InvalidModelException("not valid JSON" + at + ": " + e.getOriginalMessage(), e);
         }
+        return root;
+    }
+
+    private static JghmModel fromNode(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new InvalidModelException("expected a JSON object with keys S, L, m, p, text, image");
         }

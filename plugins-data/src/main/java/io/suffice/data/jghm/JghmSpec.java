@@ -26,7 +26,9 @@ public record JghmSpec(int states, int textDepth, int textBranching, int imageDe
 
     public JghmSpec {
         if (states < 1 || textDepth < 1 || textBranching < 1 || imageDepth < 1 || imageBranching < 1) {
-            throw new IllegalArgumentException("S, L and m must be positive: " + this);
+            throw new IllegalArgumentException("S, L and m must be at least 1, got S = " + states + ", text L = "
+                    + textDepth + ", text m = " + textBranching + ", image L = " + imageDepth + ", image m = "
+                    + imageBranching);
         }
         checkP("text p", textP);
         checkP("image p", imageP);

@@ -120,4 +120,15 @@ class JghmModelJsonTest {
         }
         assertThat(perm.image().maxAbsDifference(perm.text())).isGreaterThan(0.1);
     }
+
+    @Test
+    void aNonFiniteNumberIsNamedWithItsPosition() {
+        String nan = FOREIGN.replaceFirst("0\\.\\d+", "NaN");
+        assertThat(nan).contains("NaN");
+        assertThatThrownBy(() -> JghmModelJson.fromJson(nan)).isInstanceOf(InvalidModelException.class)
+                .hasMessageMatching("NaN at line \\d+, column \\d+: a model file holds finite numbers only");
+        String inf = FOREIGN.replaceFirst("0\\.\\d+", "-Infinity");
+        assertThatThrownBy(() -> JghmModelJson.fromJson(inf))
+                .hasMessageMatching("-?Infinity at line \\d+, column \\d+: a model file holds finite numbers only");
+    }
 }

@@ -1,5 +1,8 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.Tokens;
+import io.suffice.downstream.contrastive.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ClipModel;
 import io.suffice.api.io.AtomicFiles;
 
 import io.suffice.api.data.Batch;

@@ -1,5 +1,7 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ClipModel;
 import java.util.List;
 
 /**

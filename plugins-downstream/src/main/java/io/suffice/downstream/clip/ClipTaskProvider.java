@@ -1,5 +1,6 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.api.plugin.DownstreamTaskProvider;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;

@@ -1,5 +1,8 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.Tokens;
+import io.suffice.downstream.contrastive.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ClipModel;
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.data.ZeroShotSource;

@@ -8,8 +8,8 @@ import io.suffice.api.train.ResumePoint;
 import io.suffice.api.train.StepRandom;
 import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
-import io.suffice.downstream.clip.ClipModel;
-import io.suffice.downstream.clip.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ClipModel;
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

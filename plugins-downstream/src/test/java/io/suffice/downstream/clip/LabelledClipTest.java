@@ -1,5 +1,6 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.data.ZeroShotSource;

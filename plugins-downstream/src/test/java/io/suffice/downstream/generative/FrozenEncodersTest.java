@@ -14,7 +14,7 @@ import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
 import io.suffice.downstream.clip.ClipSettings;
 import io.suffice.downstream.clip.ClipTask;
-import io.suffice.downstream.clip.ContrastiveObjective;
+import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.encoders.transformer.TransformerEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package io.suffice.runtime.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;

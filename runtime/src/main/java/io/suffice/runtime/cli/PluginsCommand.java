@@ -54,7 +54,9 @@ final class PluginsCommand implements Callable<Integer> {
     private static String brief(ParameterSpec s) {
         String value = s.defaultValue() == null ? "(required)" : "=" + s.defaultValue();
         String choices = s.choices().isEmpty() ? "" : " " + s.choices();
-        return s.name() + ":" + s.type().label() + value + choices;
+        String range = s.range() == null || s.range().equals(io.suffice.api.plugin.Range.FINITE) ? ""
+                : " (" + s.range().describe() + ")";
+        return s.name() + ":" + s.type().label() + value + choices + range;
     }
 
     static String csv(String s) {

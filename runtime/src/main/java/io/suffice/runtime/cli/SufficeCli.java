@@ -2,7 +2,7 @@ package io.suffice.runtime.cli;
 
 import io.suffice.api.plugin.CommandProvider;
 import io.suffice.runtime.bench.BenchCommand;
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
@@ -104,6 +104,13 @@ public final class SufficeCli implements Runnable, PluginSource {
                 }
             }
         }
+        // a wrong option value is one line naming it, not the whole usage text (that is what --help is for)
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine line = e.getCommandLine();
+            line.getErr().println("error: " + e.getMessage() + " (see: " + line.getCommandSpec().qualifiedName()
+                    + " --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ConfigException) {
                 line.getErr().println("error: " + e.getMessage());

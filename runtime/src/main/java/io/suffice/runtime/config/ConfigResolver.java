@@ -1,5 +1,6 @@
 package io.suffice.runtime.config;
 
+import io.suffice.runtime.ConfigException;
 import io.suffice.api.plugin.ParameterSpec;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.plugin.PluginKind;

@@ -1,5 +1,6 @@
 package io.suffice.runtime.config;
 
+import io.suffice.runtime.ConfigException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,5 +1,6 @@
 package io.suffice.runtime.config;
 
+import io.suffice.runtime.ConfigException;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.suffice.runtime.config;
 
+import io.suffice.runtime.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

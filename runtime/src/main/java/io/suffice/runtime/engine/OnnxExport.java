@@ -42,6 +42,14 @@ public final class OnnxExport {
             }
         }
         var built = OnnxLowering.lower("suffice-export", inputs, outputs, store.asMap()).toBuilder();
+        // an exported function maps a batch to a batch: its outputs' leading symbolic dimension is the inputs' one
+        var graph = built.getGraphBuilder();
+        for (int i = 0; i < graph.getOutputCount(); i++) {
+            var shape = graph.getOutputBuilder(i).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+            if (shape.getDimCount() > 0 && shape.getDim(0).hasDimParam()) {
+                shape.getDimBuilder(0).setDimParam(OnnxLowering.BATCH_DIM);
+            }
+        }
         metadata.forEach((k, v) -> built.addMetadataProps(
                 ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         var model = built.build();

@@ -1,6 +1,6 @@
 package io.suffice.runtime.plugin;
 
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 
 /** Two plugins of one kind share a name; the message names both sources. */
 public final class PluginConflictException extends ConfigException {

@@ -2,7 +2,7 @@ package io.suffice.runtime.plugin;
 
 import io.suffice.api.plugin.CommandProvider;
 import io.suffice.api.plugin.PluginKind;
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 
 import java.util.Comparator;
 import java.util.List;

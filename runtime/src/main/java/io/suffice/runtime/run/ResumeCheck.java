@@ -1,6 +1,6 @@
 package io.suffice.runtime.run;
 
-import io.suffice.runtime.config.ConfigException;
+import io.suffice.runtime.ConfigException;
 import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;
 import io.suffice.runtime.config.RunSettings;

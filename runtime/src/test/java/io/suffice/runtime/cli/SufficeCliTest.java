@@ -42,7 +42,7 @@ class SufficeCliTest {
         Result r = cli("plugins", "--format", "csv", "--plugins-dir", dir.toString());
         assertThat(r.status()).isZero();
         assertThat(r.out().lines().toList()).first().isEqualTo("kind,name,description,parameters,source");
-        assertThat(r.out()).contains("\noptimizer,test-gd,test gradient descent,stepsize:double=0.5,")
+        assertThat(r.out()).contains("\noptimizer,test-gd,test gradient descent,stepsize:double=0.5 (> 0),")
                 .contains("\ndownstream,quadratic,");
     }
 

@@ -1,5 +1,6 @@
 package io.suffice.runtime.config;
 
+import io.suffice.runtime.ConfigException;
 import io.suffice.api.plugin.PluginKind;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;

@@ -52,6 +52,11 @@ public final class JghmBayesCommand implements Callable<Integer> {
             description = "mis-specified mode: run BP with the matrices of this p on data of each --p")
     Double bpP;
 
+    @Option(names = "--bp-model", paramLabel = "FILE",
+            description = "mis-specified mode: run BP with this model file (one model, or several keyed by p: "
+                    + "then --bp-p picks one) on data of each --p")
+    Path bpModel;
+
     @Option(names = "--samples", defaultValue = "10000",
             description = "examples (K-candidate groups) per estimate (default: ${DEFAULT-VALUE})")
     int samples;
@@ -78,27 +83,30 @@ public final class JghmBayesCommand implements Callable<Integer> {
         if (candidates < 2) {
             throw new CommandLine.ParameterException(cl, "--candidates must be >= 2, got " + candidates);
         }
-        List<Double> grid = ps;
-        if (grid == null || grid.isEmpty()) {
-            grid = modelOptions.model != null ? java.util.Collections.singletonList(null)
-                    : List.of(0.02, 0.1, 0.2, 0.3, 0.4);
-        }
         try {
+            List<Double> grid = ps;
+            if (grid == null || grid.isEmpty()) {
+                grid = modelOptions.model == null ? List.of(0.02, 0.1, 0.2, 0.3, 0.4)
+                        : modelOptions.fileProbabilities().size() > 1 ? modelOptions.fileProbabilities()
+                        : java.util.Collections.singletonList(null);
+            }
+            boolean misspecified = bpP != null || bpModel != null;
             List<String> header = new ArrayList<>(COLUMNS);
-            if (bpP != null) {
+            if (misspecified) {
                 header.add(1, "bp_p");
             }
             List<double[]> rows = new ArrayList<>();
             for (Double p : grid) {
                 JghmModel truth = modelOptions.resolve(p, cl);
-                JghmModel belief = bpP == null ? truth : modelOptions.resolve(bpP, cl);
+                JghmModel belief = bpModel != null ? modelOptions.resolve(bpModel, bpP, cl)
+                        : bpP == null ? truth : modelOptions.resolve(bpP, cl);
                 BayesRisks r = new JghmBayesOracle(truth, belief).estimateRisks(samples, candidates, sampleSeed);
                 double pv = truth.p(io.suffice.api.oracle.Modality.TEXT);
                 List<Double> row = new ArrayList<>(List.of(pv, r.clipRisk(), r.clipRiskNoCond(), r.zscCe(),
                         r.zscCeNoCond(), r.zscAcc(), r.zscAccNoCond(), r.denoiseMse(), r.denoiseMseNoCond(),
                         r.nextTokenCe(), r.nextTokenCeNoCond()));
-                if (bpP != null) {
-                    row.add(1, bpP);
+                if (misspecified) {
+                    row.add(1, belief.p(io.suffice.api.oracle.Modality.TEXT));
                 }
                 rows.add(row.stream().mapToDouble(Double::doubleValue).toArray());
             }

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * generator with a seed and shapes. Picocli mixin; one instance per invocation, not thread-safe.
  */
 public final class ModelOptions {
-    @Option(names = "--model", paramLabel = "FILE", description = "JSON model file (default: generate one)")
+    @Option(names = "--model", paramLabel = "FILE", description = "JSON model file, one model or several keyed by p "
+            + "({\"0.1\": {...}, \"0.2\": {...}}) (default: generate one)")
     Path model;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of the generated matrices (default: ${DEFAULT-VALUE})")
@@ -42,11 +43,39 @@ public final class ModelOptions {
      * @throws IOException                    if the file cannot be read
      */
     JghmModel resolve(Double p, CommandLine cl) throws IOException {
+        return resolve(model, p, cl);
+    }
+
+    /** The flip probabilities of the models of {@code --model} (one entry for a one-model file). */
+    java.util.List<Double> fileProbabilities() throws IOException {
+        return new java.util.ArrayList<>(JghmModelJson.loadByP(model).keySet());
+    }
+
+    /** Like {@link #resolve(Double, CommandLine)} for the model file {@code file} (null: generate). */
+    JghmModel resolve(Path file, Double p, CommandLine cl) throws IOException {
+        Path model = file;
+        String option = file == this.model ? "--p" : "--bp-p";
         if (p != null && !(p >= 0 && p <= 1)) {
             throw new CommandLine.ParameterException(cl, "--p must be in [0, 1], got " + p);
         }
+        for (var o : java.util.Map.of("--states", states, "--depth", depth, "--branching", branching).entrySet()) {
+            if (o.getValue() < 1) {
+                throw new CommandLine.ParameterException(cl, o.getKey() + " must be at least 1, got " + o.getValue());
+            }
+        }
+        if (!(noiseScale > 0) || Double.isInfinite(noiseScale)) {
+            throw new CommandLine.ParameterException(cl, "--noise-scale must be a positive number, got " + noiseScale);
+        }
         if (model != null) {
-            JghmModel m = JghmModelJson.load(model);
+            var byP = JghmModelJson.loadByP(model);
+            if (byP.size() > 1) {
+                if (p == null || !byP.containsKey(p)) {
+                    throw new CommandLine.ParameterException(cl, (p == null ? "" : option + " " + p + ": ") + model
+                            + " holds models for p = " + byP.keySet() + "; choose one with " + option);
+                }
+                return byP.get(p);
+            }
+            JghmModel m = byP.firstEntry().getValue();
             if (p == null || (p == m.p(io.suffice.api.oracle.Modality.TEXT)
                     && p == m.p(io.suffice.api.oracle.Modality.IMAGE))) {
                 return m;

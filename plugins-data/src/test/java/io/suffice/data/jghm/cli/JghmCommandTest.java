@@ -109,4 +109,41 @@ class JghmCommandTest {
         assertThat(node.get("image")).hasSize(81);
         assertThat(node.get("image_noisy")).hasSize(81);
     }
+
+    @Test
+    void aFileOfModelsKeyedByPAndABpModelFileGiveTheSameTableAsTheGeneratedModels(@TempDir Path dir)
+            throws Exception {
+        Path m1 = dir.resolve("m1.json");
+        Path m3 = dir.resolve("m3.json");
+        String[] shape = {"--states", "3", "--depth", "2", "--branching", "2", "--seed", "5"};
+        assertThat(run(concat(new String[]{"save-model", "--p", "0.1", "--out", m1.toString()}, shape))).isZero();
+        assertThat(run(concat(new String[]{"save-model", "--p", "0.3", "--out", m3.toString()}, shape))).isZero();
+        Path keyed = dir.resolve("keyed.json");
+        Files.writeString(keyed, "{\"0.1\": " + Files.readString(m1) + ", \"0.3\": " + Files.readString(m3) + "}");
+
+        // the keyed file's models are the generated ones, so the table is the same, row by row
+        assertThat(run("bayes", "--model", keyed.toString(), "--samples", "300", "--format", "csv")).as(err.toString())
+                .isZero();
+        String fromFile = out.toString();
+        assertThat(run(concat(new String[]{"bayes", "--p", "0.1,0.3", "--samples", "300", "--format", "csv"}, shape)))
+                .isZero();
+        assertThat(fromFile).isEqualTo(out.toString()).hasLineCount(3);
+
+        // --bp-model: BP with another file's matrices, the same as --bp-p with the generator
+        assertThat(run("bayes", "--model", m1.toString(), "--bp-model", m3.toString(), "--samples", "300",
+                "--format", "csv")).as(err.toString()).isZero();
+        String misspecified = out.toString();
+        assertThat(run(concat(new String[]{"bayes", "--p", "0.1", "--bp-p", "0.3", "--samples", "300", "--format",
+                "csv"}, shape))).isZero();
+        assertThat(misspecified).isEqualTo(out.toString()).startsWith("p,bp_p,");
+
+        assertThat(run("bayes", "--model", keyed.toString(), "--p", "0.2")).isEqualTo(2);
+        assertThat(err.toString()).contains("holds models for p = [0.1, 0.3]; choose one with --p");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

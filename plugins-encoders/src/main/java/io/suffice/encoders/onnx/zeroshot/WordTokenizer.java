@@ -55,26 +55,7 @@ public final class WordTokenizer implements TextTokenizer {
 
     /** Lower-cased words and punctuation marks of {@code text}. */
     public static List<String> words(String text) {
-        List<String> out = new ArrayList<>();
-        String s = text.toLowerCase(Locale.ROOT);
-        int i = 0;
-        while (i < s.length()) {
-            int c = s.codePointAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                int j = i;
-                while (j < s.length() && Character.isLetterOrDigit(s.codePointAt(j))) {
-                    j += Character.charCount(s.codePointAt(j));
-                }
-                out.add(s.substring(i, j));
-                i = j;
-            } else {
-                if (!Character.isWhitespace(c)) {
-                    out.add(new String(Character.toChars(c)));
-                }
-                i += Character.charCount(c);
-            }
-        }
-        return out;
+        return io.suffice.api.data.Words.split(text);
     }
 
     /** Token ids of one text, before padding (with {@code <bos>}/{@code <eos>} when the vocabulary has them). */

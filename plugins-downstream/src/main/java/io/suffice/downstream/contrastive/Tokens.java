@@ -1,15 +1,15 @@
-package io.suffice.downstream.clip;
+package io.suffice.downstream.contrastive;
 
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 
 /** Small helpers on token tensors {@code [n, T]}. */
-final class Tokens {
+public final class Tokens {
     private Tokens() {
     }
 
     /** Rows {@code from..to-1} of a rank-2 (or higher) tensor, copied; int64 or float32/64 data. */
-    static HostTensor rows(HostTensor t, int from, int to) {
+    public static HostTensor rows(HostTensor t, int from, int to) {
         long[] dims = t.shape().dims();
         int per = (int) (t.size() / dims[0]);
         dims[0] = to - from;
@@ -32,7 +32,7 @@ final class Tokens {
     }
 
     /** The tensor as int64 with {@code dims} (same element count). */
-    static HostTensor asLongs(HostTensor t, long... dims) {
+    public static HostTensor asLongs(HostTensor t, long... dims) {
         long[] v;
         if (t.dtype() == DType.INT64) {
             v = new long[t.size()];
@@ -48,7 +48,7 @@ final class Tokens {
     }
 
     /** Token {@code [i, j]} as an int. */
-    static int at(HostTensor t, int i, int j) {
+    public static int at(HostTensor t, int i, int j) {
         int per = (int) (t.size() / t.shape().dim(0));
         return t.dtype() == DType.INT64 ? (int) t.longs().get(i * per + j) : (int) Math.round(t.toDoubleArray()[i * per + j]);
     }

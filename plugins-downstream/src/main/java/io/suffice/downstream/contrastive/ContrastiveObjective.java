@@ -1,4 +1,4 @@
-package io.suffice.downstream.clip;
+package io.suffice.downstream.contrastive;
 
 import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Value;
@@ -31,7 +31,7 @@ public final class ContrastiveObjective {
     private ContrastiveObjective() {
     }
 
-    static String check(String objective) {
+    public static String check(String objective) {
         String o = objective.toLowerCase(Locale.ROOT);
         if (!o.equals(K_CANDIDATE) && !o.equals(INFONCE)) {
             throw new IllegalArgumentException("objective must be " + K_CANDIDATE + " or " + INFONCE + ", got '"
@@ -140,7 +140,7 @@ public final class ContrastiveObjective {
         return logSumExp(row) - row[0] + logSumExp(col) - col[0];
     }
 
-    static double logSumExp(double[] x) {
+    public static double logSumExp(double[] x) {
         double m = Double.NEGATIVE_INFINITY;
         for (double v : x) {
             m = Math.max(m, v);

@@ -1,4 +1,4 @@
-package io.suffice.downstream.clip;
+package io.suffice.downstream.contrastive;
 
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;

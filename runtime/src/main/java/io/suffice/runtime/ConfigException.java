@@ -1,4 +1,4 @@
-package io.suffice.runtime.config;
+package io.suffice.runtime;
 
 /**
  * A configuration or usage error: bad key, bad value, unknown plugin, unreadable config file. The message is one line
