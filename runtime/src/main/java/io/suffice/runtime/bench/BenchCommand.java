@@ -8,7 +8,6 @@ import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;
 import io.suffice.runtime.engine.OrtExecutor;
 import io.suffice.runtime.plugin.PluginRegistry;
-import io.suffice.runtime.run.ExperimentModule;
 import io.suffice.runtime.run.ExperimentRunner;
 import io.suffice.runtime.run.RuntimeModule;
 import io.suffice.runtime.train.BenchFinished;
@@ -20,14 +19,10 @@ import picocli.CommandLine.Parameters;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * {@code suffice bench [workload...]}: times the reference workloads of {@code /work/shared/bench/WORKLOADS.md} and
@@ -138,10 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
         PluginRegistry registry = parent.registry(null);
         Injector injector = Guice.createInjector(new RuntimeModule(registry));
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, w.name());
-        Path scratch = Files.createTempDirectory("suffice-bench");
         try {
-            injector.createChildInjector(new ExperimentModule(config)).getInstance(ExperimentRunner.class)
-                    .run(scratch, scratch, null, null, RunIdentity.Mode.BENCH);
+            ExperimentRunner.detached(injector, config, null, null, RunIdentity.Mode.BENCH);
             throw new IllegalStateException("task '" + config.components().get("task").name()
                     + "' finished without training through the training core");
         } catch (BenchFinished done) {
@@ -156,10 +149,6 @@ public final class BenchCommand implements Callable<Integer> {
             double ms = total / 1e6 / timed;
             return new BenchResult(w.name(), ms, batchTotal / 1e6 / timed, w.flops().applyAsDouble(config.tree())
                     / (ms * 1e6), BenchResult.processPeakRssMb(), timed);
-        } finally {
-            try (Stream<Path> s = Files.walk(scratch)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -7,7 +7,6 @@ import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;
 import io.suffice.runtime.engine.Checkpoints;
-import io.suffice.runtime.run.ExperimentModule;
 import io.suffice.runtime.run.ExperimentRunner;
 import io.suffice.runtime.run.RuntimeModule;
 import io.suffice.runtime.train.ExportFinished;
@@ -18,12 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -89,30 +85,12 @@ final class ExportCommand implements Callable<Integer> {
                 .with("task.steps", step).with("sweep", null);
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, "export");
         Files.createDirectories(target);
-        Path scratch = Files.createTempDirectory("suffice-export");
         try {
-            injector.createChildInjector(new ExperimentModule(config)).getInstance(ExperimentRunner.class)
-                    .run(scratch, target, null, ResumeSource.of(arm, ""), RunIdentity.Mode.EXPORT);
+            ExperimentRunner.detached(injector, config, target, ResumeSource.of(arm, ""), RunIdentity.Mode.EXPORT);
             throw new ConfigException(arm + ": task '" + config.components().get("task").name()
                     + "' does not train through the training core, so it has nothing to export");
         } catch (ExportFinished done) {
             spec.commandLine().getOut().println("exported " + arm + " (step " + done.step() + ") to " + target);
-        } finally {
-            delete(scratch);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

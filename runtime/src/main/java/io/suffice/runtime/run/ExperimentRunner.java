@@ -57,6 +57,27 @@ public final class ExperimentRunner {
     }
 
     /**
+     * Runs {@code config}'s task once in a temporary folder that is deleted afterwards, outside any run folder:
+     * what {@code suffice export} and {@code suffice bench} do with the core in their mode. The mode's end
+     * ({@link io.suffice.runtime.train.ExportFinished}, {@link io.suffice.runtime.train.BenchFinished}) propagates.
+     *
+     * @param runtime an injector of {@link RuntimeModule}
+     */
+    public static TaskResult detached(com.google.inject.Injector runtime, ExperimentConfig config, Path exports,
+                                      ResumeSource resume, RunIdentity.Mode mode) throws Exception {
+        Path scratch = java.nio.file.Files.createTempDirectory("suffice-" + mode.name().toLowerCase(
+                java.util.Locale.ROOT));
+        try {
+            return runtime.createChildInjector(new ExperimentModule(config)).getInstance(ExperimentRunner.class)
+                    .run(scratch, exports == null ? scratch : exports, null, resume, mode);
+        } finally {
+            try (var files = java.nio.file.Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
      * @param exports  where {@code run.export} writes (the run folder, or {@code suffice export --out})
      * @param resume   the checkpoint to continue from, or null
      */

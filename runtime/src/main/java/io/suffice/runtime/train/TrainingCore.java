@@ -214,6 +214,7 @@ public final class TrainingCore implements Trainer {
             long tRow = t0;
             long rowStart = start;
             Map<String, Double> values = Map.of();
+            String message = "";
             boolean bench = run.mode() == RunIdentity.Mode.BENCH && !plan.auxiliary();
             long[] nanos = new long[(int) (bench ? steps : 0)];
             long[] batchNanos = new long[nanos.length];
@@ -278,7 +279,11 @@ public final class TrainingCore implements Trainer {
                     if (t < steps) {
                         step.update(r, plan.optimizer(), t, steps);
                     }
-                    bar.update(t, String.format(Locale.ROOT, "%s=%.4g", plan.lossName(), r.loss()));
+                    if (t % plan.logEvery() == 0 || t == steps || message.isEmpty()) {
+                        // formatted at the rows only: the bar redraws a few times a second, steps may be microseconds
+                        message = String.format(Locale.ROOT, "%s=%.4g", plan.lossName(), r.loss());
+                    }
+                    bar.update(t, message);
                     if (bench) {
                         nanos[(int) t] = System.nanoTime() - tStart;
                         batchNanos[(int) t] = tBatch - tStart;
