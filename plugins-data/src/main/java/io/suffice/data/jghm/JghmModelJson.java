@@ -95,7 +95,7 @@ public final class JghmModelJson {
      * @throws IOException           if the file cannot be read
      */
     public static JghmModel load(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text = readText(file);
         try {
             return fromJson(text);
         } catch (InvalidModelException e) {
@@ -111,7 +111,7 @@ public final class JghmModelJson {
      * @throws IOException           if the file cannot be read
      */
     public static java.util.NavigableMap<Double, JghmModel> loadByP(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text = readText(file);
         java.util.NavigableMap<Double, JghmModel> out = new java.util.TreeMap<>();
         try {
             JsonNode root = parse(text);
@@ -140,6 +140,15 @@ public final class JghmModelJson {
             return out;
         } catch (InvalidModelException e) {
             throw new InvalidModelException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's text; bytes that are not UTF-8 are a defect of the model file, not an I/O failure. */
+    private static String readText(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidModelException(file + ": not UTF-8 text, so not a JSON model file");
         }
     }
 

@@ -59,7 +59,9 @@ public final class ConfigTree {
             }
             return new ConfigTree(copyMap(m));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(origin + ": invalid YAML: " + e.getOriginalMessage()
+            // the YAML parser's message spans lines ("while scanning ...\nfound character ..."); the CLI prints one
+            throw new ConfigException(origin + ": invalid YAML: " + e.getOriginalMessage().strip()
+                    .replaceAll("\\s*\\R\\s*", "; ")
                     + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() : ""), e);
         } catch (IOException e) {

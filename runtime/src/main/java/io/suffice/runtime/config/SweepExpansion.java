@@ -30,7 +30,23 @@ public final class SweepExpansion {
         }
     }
 
+    /**
+     * Most arms one sweep may expand to. A grid is the product of its axes, so a few long lists (or a typo such as
+     * {@code [1, 2, ..., 1000]} on three axes) would otherwise exhaust memory before anything runs.
+     */
+    public static final long MAX_ARMS = 10_000;
+
     public static List<Arm> expand(ExperimentConfig config, ConfigResolver resolver) {
+        long size = 1;
+        List<String> sizes = new ArrayList<>();
+        for (SweepAxis axis : config.sweep()) {
+            sizes.add(Integer.toString(axis.values().size()));
+            size = Math.min(Math.multiplyExact(size, Math.max(axis.values().size(), 1)), MAX_ARMS + 1);
+        }
+        if (size > MAX_ARMS) {
+            throw new ConfigException("sweep: " + String.join(" x ", sizes) + " values make more than " + MAX_ARMS
+                    + " arms; split the sweep into several configs");
+        }
         List<Map<String, Object>> grid = new ArrayList<>();
         grid.add(new LinkedHashMap<>());
         for (SweepAxis axis : config.sweep()) {

@@ -54,6 +54,9 @@ public final class PluginDiscovery {
                 if (found.isEmpty() && foundCommands.isEmpty() && failed.isEmpty()) {
                     failed.add(new PluginLoadProblem(jar.toString(), "declares no suffice services in META-INF/services"));
                 }
+                if (!failed.isEmpty()) {
+                    close(loader, jar); // a skipped JAR must not stay open (one file handle per skipped JAR)
+                }
             } else {
                 failed.add(new PluginLoadProblem(jar.toString(), problem));
             }
@@ -92,6 +95,14 @@ public final class PluginDiscovery {
             return null;
         } catch (IOException e) {
             return "not a readable JAR file (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void close(URLClassLoader loader, Path jar) {
+        try {
+            loader.close();
+        } catch (IOException e) {
+            LOG.debug("cannot close the class loader of {}", jar, e);
         }
     }
 

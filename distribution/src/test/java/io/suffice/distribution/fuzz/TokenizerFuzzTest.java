@@ -1,0 +1,39 @@
+package io.suffice.distribution.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.suffice.encoders.onnx.zeroshot.HuggingFaceTextTokenizer;
+import io.suffice.encoders.onnx.zeroshot.WordTokenizer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Tokenizer files of {@code suffice zero-shot}: a word vocabulary ({@code --vocab}, one token per line) and a Hugging
+ * Face {@code tokenizer.json} ({@code --tokenizer}, run by the native Rust library: the JVM must survive what it is
+ * fed). A file that loads must encode prompts; bad input must be an {@link IllegalArgumentException} with one line.
+ */
+class TokenizerFuzzTest {
+    private static final List<String> PROMPTS = List.of("a photo of a cat.", "", "Ünïcode — 猫 🐈", "<unk> <bos>");
+
+    @FuzzTest
+    void vocabFile(byte[] input) {
+        Path file = FuzzContract.file("vocab.txt", input);
+        try {
+            FuzzContract.check("vocab", input, () -> WordTokenizer.load(file, 16).encode(PROMPTS),
+                    IllegalArgumentException.class);
+        } finally {
+            FuzzContract.delete(file);
+        }
+    }
+
+    @FuzzTest
+    void huggingFaceTokenizerJson(byte[] input) {
+        Path file = FuzzContract.file("tokenizer.json", input);
+        try {
+            FuzzContract.check("tokenizer-json", input,
+                    () -> HuggingFaceTextTokenizer.load(file, 16, 0).encode(PROMPTS), IllegalArgumentException.class);
+        } finally {
+            FuzzContract.delete(file);
+        }
+    }
+}
