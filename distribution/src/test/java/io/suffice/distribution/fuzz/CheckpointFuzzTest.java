@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * first) and the whole file. Bad input must be a {@link CheckpointException} naming the file and the defect.
  */
 class CheckpointFuzzTest {
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void checkpointFile(byte[] input) {
         Path file = FuzzContract.file("checkpoint.safetensors", input);
         try {

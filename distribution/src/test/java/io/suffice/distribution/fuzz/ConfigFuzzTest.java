@@ -26,7 +26,7 @@ class ConfigFuzzTest {
     private static final PluginRegistry REGISTRY =
             new PluginDiscovery(ConfigFuzzTest.class.getClassLoader()).discover(null);
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void configAndOverrides(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         int cut = text.indexOf(SET_MARKER);

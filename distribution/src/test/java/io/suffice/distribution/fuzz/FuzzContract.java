@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * fails the build (regression mode) or ends the campaign with the input kept (fuzzing mode).
  */
 final class FuzzContract {
+    /**
+     * How long {@code JAZZER_FUZZ=1} fuzzes one target (the issue's 10 minutes; end a campaign sooner with Ctrl-C or
+     * {@code timeout}: libFuzzer's status lines count the executions so far). Regression mode ignores it.
+     */
+    static final String CAMPAIGN = "10m";
+
     /** Longest accepted message: a path, the defect and a quoted culprit fit; a dumped file does not. */
     static final int MAX_MESSAGE = 1000;
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * by the reader, naming the file and the defect.
  */
 class IdxFuzzTest {
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void idxFile(byte[] input) {
         Path file = FuzzContract.file("data-idx3-ubyte", input);
         try {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * must be an {@link InvalidModelException} naming the file and, where it has one, the position of the defect.
  */
 class JghmModelFuzzTest {
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void modelFile(byte[] input) {
         Path file = FuzzContract.file("model.json", input);
         try {

@@ -30,7 +30,7 @@ class OnnxFuzzTest {
         EXECUTOR.close();
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void inspect(byte[] input) {
         Path file = FuzzContract.file("model.onnx", input);
         try {
@@ -41,7 +41,7 @@ class OnnxFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void frozenLoad(byte[] input) {
         Path file = FuzzContract.file("model.onnx", input);
         try {
@@ -55,7 +55,7 @@ class OnnxFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void trainableImport(byte[] input) {
         Path file = FuzzContract.file("model.onnx", input);
         try {

@@ -27,7 +27,7 @@ class PluginJarFuzzTest {
     private static final List<String> SERVICES = Arrays.stream(PluginKind.values())
             .map(k -> k.service().getName()).toList();
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void jarBytes(byte[] input) {
         Path jar = FuzzContract.file("fuzz-plugin.jar", input);
         try {
@@ -37,7 +37,7 @@ class PluginJarFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void serviceFile(byte[] input) {
         // the first byte picks the service interface, the rest is the file's text
         String service = input.length == 0 ? SERVICES.get(0) : SERVICES.get((input[0] & 0xff) % SERVICES.size());

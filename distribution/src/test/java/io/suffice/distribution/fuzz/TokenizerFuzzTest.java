@@ -15,7 +15,7 @@ import java.util.List;
 class TokenizerFuzzTest {
     private static final List<String> PROMPTS = List.of("a photo of a cat.", "", "Ünïcode — 猫 🐈", "<unk> <bos>");
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void vocabFile(byte[] input) {
         Path file = FuzzContract.file("vocab.txt", input);
         try {
@@ -26,7 +26,7 @@ class TokenizerFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = FuzzContract.CAMPAIGN)
     void huggingFaceTokenizerJson(byte[] input) {
         Path file = FuzzContract.file("tokenizer.json", input);
         try {
