@@ -46,9 +46,9 @@ public final class ExternalDataGuard {
     }
 
     private static void node(Path file, Path folder, OnnxMl.NodeProto n) {
-        String where = "attribute %s of node '" + n.getName() + "' (" + n.getOpType() + ")";
         for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            String w = String.format(where, a.getName());
+            // concatenated, not formatted: the names come from the file and may hold '%'
+            String w = "attribute " + a.getName() + " of node '" + n.getName() + "' (" + n.getOpType() + ")";
             if (a.hasT()) {
                 tensor(file, folder, a.getT(), w);
             }

@@ -217,7 +217,14 @@ public final class ConfigResolver {
             if (e.getKey().startsWith("run.") || e.getKey().startsWith("sweep")) {
                 throw new ConfigException("sweep." + e.getKey() + ": run settings and the sweep itself cannot be swept");
             }
+            if (e.getValue() == null) {
+                throw new ConfigException("sweep." + e.getKey() + " has no values (give a list, e.g. [1, 10])");
+            }
             List<Object> values = e.getValue() instanceof List<?> l ? new ArrayList<>(l) : List.of(e.getValue());
+            if (values.contains(null)) {
+                throw new ConfigException("sweep." + e.getKey() + " = " + values + ": value "
+                        + (values.indexOf(null) + 1) + " is empty");
+            }
             axes.add(new SweepAxis(e.getKey(), values));
         }
         return axes;
