@@ -172,7 +172,7 @@ public final class OrtExecutor implements Executor {
             return ex;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected the lowered model for outputs " + outputs.keySet()
-                    + ": " + e.getMessage(), e);
+                    + ": " + describe(e), e);
         }
     }
 
@@ -197,8 +197,19 @@ public final class OrtExecutor implements Executor {
                 throw e;
             }
         } catch (OrtException e) {
-            throw new IllegalArgumentException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("ONNX Runtime cannot load " + onnxFile + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * ONNX Runtime's message in one line: without its error-code prefix, the C++ source location and function
+     * signature, or the trailing newline (it ends up in a one-line CLI error).
+     */
+    static String describe(OrtException e) {
+        String m = String.valueOf(e.getMessage());
+        m = m.replaceFirst("^Error code - \\w+ - message: ", "");
+        m = m.replaceAll("/onnxruntime_src/\\S+:\\d+ [^(]*\\([^)]*\\)\\s*", "");
+        return m.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     @Override

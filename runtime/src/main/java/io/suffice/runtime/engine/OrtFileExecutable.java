@@ -87,7 +87,7 @@ final class OrtFileExecutable implements Executable {
                 return out;
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed to run " + file + ": " + OrtExecutor.describe(e), e);
         } finally {
             wrapped.values().forEach(OnnxTensor::close);
         }
