@@ -160,6 +160,10 @@ public final class OnnxImporter {
                     ins.add(v);
                 }
             }
+            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
+                        + ") of " + label + ": it has no output");
+            }
             Value out;
             try {
                 out = ShapeFolding.tryFold(graph, n, ins);
@@ -169,6 +173,11 @@ public final class OnnxImporter {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
                         + ") of " + label + ": " + e.getMessage(), e);
+            } catch (IndexOutOfBoundsException | NullPointerException e) {
+                // the converters read the inputs the operator requires; a malformed node lacks one (or leaves it "")
+                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
+                        + ") of " + label + ": it lacks an input the operator requires (it has " + ins.size()
+                        + ", " + ins.stream().filter(java.util.Objects::isNull).count() + " of them empty)", e);
             }
             env.put(n.getOutput(0), out);
         }
