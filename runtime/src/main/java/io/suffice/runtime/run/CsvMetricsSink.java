@@ -39,7 +39,11 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
             throw new IllegalStateException("rows were already logged to " + file);
         }
         try {
-            List<String> lines = Files.readAllLines(parentCsv, StandardCharsets.UTF_8);
+            String text = Files.readString(parentCsv, StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(text.lines().toList());
+            if (!text.endsWith("\n") && !lines.isEmpty()) {
+                lines.remove(lines.size() - 1); // a row cut by a killed process
+            }
             if (lines.isEmpty() || !lines.get(0).startsWith("step,")) {
                 return;
             }
@@ -99,6 +103,21 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
         }
         return String.format(Locale.ROOT, "%.9g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
                 .replaceAll("\\.$", "");
+    }
+
+    /**
+     * Writes the buffered rows to the file (the operating system's, so a killed process keeps them; not a sync to
+     * the disk).
+     */
+    public synchronized void flush() {
+        if (out != null) {
+            try {
+                out.flush();
+                lastFlush = System.nanoTime();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+        }
     }
 
     @Override
