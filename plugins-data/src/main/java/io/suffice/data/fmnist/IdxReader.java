@@ -69,14 +69,17 @@ public final class IdxReader {
             if (dims[k] < 0) {
                 throw new IOException(file + ": negative IDX dimension " + dims[k]);
             }
+            // checked at each factor: three 31-bit dimensions overflow a long
             total *= dims[k];
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + ": IDX dimensions " + java.util.Arrays.toString(
+                        java.util.Arrays.copyOf(dims, k + 1)) + " make a body too large for one array");
+            }
         }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IOException(file + ": IDX body of " + total + " bytes is too large");
-        }
-        byte[] data = new byte[(int) total];
-        int read = in.readNBytes(data, 0, data.length);
-        if (read < data.length) {
+        // read as the bytes arrive rather than allocating what the header claims: a short file is not an OOM
+        byte[] data = in.readNBytes((int) total);
+        int read = data.length;
+        if (read < total) {
             throw new IOException(file + ": truncated IDX file: the header promises " + total + " bytes of data but "
                     + "only " + read + " follow");
         }
