@@ -1,23 +1,15 @@
 package io.suffice.distribution;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.suffice.encoders.onnx.OnnxModelInspector;
-import io.suffice.runtime.config.ConfigTree;
-import io.suffice.runtime.engine.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deterministic, the assertions hold at any of them; the test prints which state each kill left.
  */
 class CrashConsistencyIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int STEPS = 2000;
 
     @TempDir
@@ -54,8 +45,8 @@ class CrashConsistencyIT {
         assertThat(straight.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(straight.exitValue()).as(Files.readString(cwd.resolve("straight.err"))).isZero();
         double wall = (System.nanoTime() - t0) / 1e9;
-        Path straightFolder = only(cwd.resolve("straight"));
-        List<String> reference = trajectory(straightFolder.resolve("metrics.csv"));
+        Path straightFolder = RunFolders.only(cwd.resolve("straight"));
+        List<String> reference = RunFolders.trajectory(straightFolder.resolve("metrics.csv"));
         assertThat(reference).hasSize(STEPS / 4 + 2);
 
         List<String> report = new ArrayList<>();
@@ -84,18 +75,18 @@ class CrashConsistencyIT {
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         int exit = p.exitValue();
         String err = Files.readString(cwd.resolve(name + ".err"));
-        Path folder = Files.isDirectory(out) ? only(out) : null;
+        Path folder = Files.isDirectory(out) ? RunFolders.only(out) : null;
         if (folder == null) {
             return String.format(Locale.ROOT, "%s at %.2f s: exit %d, no run folder yet", name, seconds, exit);
         }
-        String state = checkWhole(folder);
+        String state = RunFolders.checkWhole(folder);
         if (term && exit == 143) {
             assertThat(err).contains("interrupted by SIGTERM; resume with:");
             assertThat(Files.readString(folder.resolve("summary.json"))).contains("\"status\" : \"interrupted\"");
             assertThat(folder.resolve("checkpoint.safetensors")).exists();
         }
         if (exit == 0) {
-            assertThat(trajectory(folder.resolve("metrics.csv"))).containsExactlyElementsOf(reference);
+            assertThat(RunFolders.trajectory(folder.resolve("metrics.csv"))).containsExactlyElementsOf(reference);
         }
         Path resumedOut = cwd.resolve(name + "-resumed");
         Process r = start(args(resumedOut, "--set", "run.resume=" + folder), name + "-resumed");
@@ -103,10 +94,10 @@ class CrashConsistencyIT {
         String rerr = Files.readString(cwd.resolve(name + "-resumed.err"));
         if (Files.exists(folder.resolve("checkpoint.safetensors"))) {
             assertThat(r.exitValue()).as(rerr).isZero();
-            Path resumed = only(resumedOut);
-            assertThat(trajectory(resumed.resolve("metrics.csv"))).as(name + " resumed")
+            Path resumed = RunFolders.only(resumedOut);
+            assertThat(RunFolders.trajectory(resumed.resolve("metrics.csv"))).as(name + " resumed")
                     .containsExactlyElementsOf(reference);
-            checkWhole(resumed);
+            RunFolders.checkWhole(resumed);
             state += ", resumed to the straight run's metrics";
         } else {
             assertThat(r.exitValue()).as(rerr).isEqualTo(2);
@@ -116,80 +107,9 @@ class CrashConsistencyIT {
         return String.format(Locale.ROOT, "%s at %.2f s: exit %d, %s", name, seconds, exit, state);
     }
 
-    /** Asserts every file of {@code folder} is whole; returns which files there were. */
-    private static String checkWhole(Path folder) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(folder)) {
-            for (Path f : s.sorted().toList()) {
-                String n = f.getFileName().toString();
-                names.add(n);
-                if (n.endsWith(".suffice-tmp")) {
-                    continue; // an interrupted atomic write: never a result, removed when the folder is used again
-                }
-                if (n.equals("config.yaml")) {
-                    ConfigTree.read(f);
-                } else if (n.equals("summary.json")) {
-                    JsonNode j = JSON.readTree(f.toFile());
-                    assertThat(j.path("status").asText()).as(n).isNotEmpty();
-                } else if (n.equals("checkpoint.safetensors")) {
-                    Checkpoints.read(f);
-                } else if (n.endsWith(".png")) {
-                    assertThat(ImageIO.read(f.toFile())).as(n).isNotNull();
-                } else if (n.endsWith(".onnx")) {
-                    OnnxModelInspector.parse(f);
-                } else if (n.equals("metrics.csv")) {
-                    checkCsv(f);
-                } else if (n.endsWith(".json")) {
-                    JSON.readTree(f.toFile());
-                }
-            }
-        }
-        String step = names.contains("checkpoint.safetensors")
-                ? " (checkpoint at step " + Checkpoints.metadata(folder.resolve("checkpoint.safetensors")).get("step")
-                + ")" : "";
-        return "files " + names + step + " whole";
-    }
-
-    /** Every line but a last one cut by the kill has the header's number of cells. */
-    private static void checkCsv(Path f) throws IOException {
-        String text = Files.readString(f, StandardCharsets.UTF_8);
-        List<String> lines = text.lines().toList();
-        if (lines.isEmpty()) {
-            return;
-        }
-        int cells = lines.get(0).split(",", -1).length;
-        int complete = text.endsWith("\n") ? lines.size() : lines.size() - 1;
-        for (String line : lines.subList(1, complete)) {
-            assertThat(line.split(",", -1)).as(f + ": " + line).hasSize(cells);
-        }
-    }
-
     private Process start(List<String> cmd, String name) throws IOException {
         return new ProcessBuilder(cmd).directory(cwd.toFile())
                 .redirectOutput(cwd.resolve(name + ".out").toFile()).redirectError(cwd.resolve(name + ".err").toFile())
                 .start();
-    }
-
-    /** The rows of metrics.csv without the wall-clock column. */
-    private static List<String> trajectory(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
-        int rate = List.of(lines.get(0).split(",")).indexOf("steps_per_s");
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            if (rate >= 0 && cells.size() > rate) {
-                cells.remove(rate);
-            }
-            out.add(String.join(",", cells));
-        }
-        return out;
-    }
-
-    private static Path only(Path runs) throws IOException {
-        try (Stream<Path> s = Files.list(runs)) {
-            List<Path> l = s.toList();
-            assertThat(l).as(runs.toString()).hasSize(1);
-            return l.get(0);
-        }
     }
 }

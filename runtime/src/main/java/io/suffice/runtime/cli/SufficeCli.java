@@ -66,6 +66,9 @@ public final class SufficeCli implements Runnable, PluginSource {
     /** Entry point of the launcher script. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        // PNG plots are encoded in memory: ImageIO's default file cache in java.io.tmpdir fails on a full disk and
+        // then prints a NullPointerException from its closer thread at exit
+        javax.imageio.ImageIO.setUseCache(false);
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 StopSignal.install()));
     }

@@ -149,9 +149,15 @@ public final class ExperimentLauncher {
                     LOG.error("run {} failed: {}", runId, message);
                 }
                 LOG.debug("stack trace of the failure", e);
-                writeSummary(dir, Map.of(), status, message);
-                if (Files.exists(dir.resolve("metrics.csv"))) {
-                    MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
+                try {
+                    writeSummary(dir, Map.of(), status, message);
+                    if (Files.exists(dir.resolve("metrics.csv"))) {
+                        MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
+                    }
+                } catch (RuntimeException after) {
+                    // a full or read-only disk fails these too; the first failure is the one to report
+                    LOG.warn("run {}: after the failure, cannot also write the summary or plots: {}", runId,
+                            after.getMessage());
                 }
                 return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message, status);
             }
