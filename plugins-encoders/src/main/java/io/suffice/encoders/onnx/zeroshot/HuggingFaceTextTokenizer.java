@@ -18,11 +18,13 @@ import java.util.List;
  * padded with {@code padId}. Thread-safe; holds a native tokenizer for the life of the process.
  */
 public final class HuggingFaceTextTokenizer implements TextTokenizer {
+    private final Path file;
     private final HuggingFaceTokenizer tokenizer;
     private final int length;
     private final long padId;
 
-    private HuggingFaceTextTokenizer(HuggingFaceTokenizer tokenizer, int length, long padId) {
+    private HuggingFaceTextTokenizer(Path file, HuggingFaceTokenizer tokenizer, int length, long padId) {
+        this.file = file;
         this.tokenizer = tokenizer;
         this.length = length;
         this.padId = padId;
@@ -41,7 +43,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             throw new IllegalArgumentException("context length must be positive, got " + length);
         }
         try {
-            return new HuggingFaceTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson), length, padId);
+            return new HuggingFaceTextTokenizer(tokenizerJson, HuggingFaceTokenizer.newInstance(tokenizerJson), length,
+                    padId);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
@@ -56,7 +59,14 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     public TokenizedText encode(List<String> texts) {
         List<long[]> seqs = new ArrayList<>();
         for (String text : texts) {
-            Encoding e = tokenizer.encode(text);
+            Encoding e;
+            try {
+                e = tokenizer.encode(text);
+            } catch (RuntimeException ex) {
+                // the file loaded but does not hold together (e.g. its unk_token is not in its vocabulary)
+                throw new IllegalArgumentException("tokenizer " + file + " cannot encode \"" + text + "\": "
+                        + ex.getMessage(), ex);
+            }
             long[] ids = e.getIds();
             if (ids.length > length) {
                 long last = ids[ids.length - 1];

@@ -44,7 +44,12 @@ public final class WordTokenizer implements TextTokenizer {
 
     /** Reads a vocabulary file (UTF-8, one token per line). */
     public static WordTokenizer load(Path vocabFile, int length) throws IOException {
-        List<String> lines = Files.readAllLines(vocabFile, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(vocabFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("vocabulary " + vocabFile + " is not UTF-8 text (one token per line)");
+        }
         return new WordTokenizer(lines, length);
     }
 
