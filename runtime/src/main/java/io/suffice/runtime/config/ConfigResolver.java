@@ -221,7 +221,7 @@ public final class ConfigResolver {
                 throw new ConfigException("sweep." + e.getKey() + " has no values (give a list, e.g. [1, 10])");
             }
             List<Object> values = e.getValue() instanceof List<?> l ? new ArrayList<>(l) : List.of(e.getValue());
-            if (values.contains(null)) {
+            if (values.stream().anyMatch(java.util.Objects::isNull)) { // (List.of rejects contains(null))
                 throw new ConfigException("sweep." + e.getKey() + " = " + values + ": value "
                         + (values.indexOf(null) + 1) + " is empty");
             }
