@@ -56,7 +56,7 @@ public interface BayesOracle {
     default double[][] logRootPosterior(Modality modality, HostTensor tokens) {
         double[][] out = logRootLikelihood(modality, tokens);
         for (int i = 0; i < out.length; i++) {
-            double z = logSumExp(out[i]);
+            double z = LogSpace.logSumExp(out[i]);
             for (int b = 0; b < out[i].length; b++) {
                 out[i][b] -= z;
             }
@@ -98,7 +98,7 @@ public interface BayesOracle {
             for (int b = 0; b < joint.length; b++) {
                 joint[b] = hi[i][b] + ht[i][b];
             }
-            double z = logSumExp(joint);
+            double z = LogSpace.logSumExp(joint);
             for (int b = 0; b < joint.length; b++) {
                 joint[b] = Math.exp(joint[b] - z);
             }
@@ -152,20 +152,4 @@ public interface BayesOracle {
      * @return {@code [n][leaves(TEXT)][S]}; position 0 is the first leaf's posterior given the image alone
      */
     double[][][] nextTokenPosterior(HostTensor text, HostTensor image);
-
-    /** {@code log sum_i exp(x[i])}, max-shifted; {@code -inf} when every entry is {@code -inf}. */
-    private static double logSumExp(double[] x) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            max = Math.max(max, v);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (double v : x) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
-    }
 }

@@ -14,9 +14,6 @@ import java.util.Map;
  */
 public interface BayesRisk {
 
-    /** Short name for messages, e.g. {@code clip}. */
-    String name();
-
     /** The column names of {@link #estimate}, in table order, e.g. {@code clip_risk, clip_risk_nocond}. */
     List<String> columns();
 

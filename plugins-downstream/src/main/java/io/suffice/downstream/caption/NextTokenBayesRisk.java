@@ -4,10 +4,9 @@ import io.suffice.api.data.Batch;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.BayesRisk;
 import io.suffice.api.oracle.Estimate;
+import io.suffice.api.oracle.LogSpace;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.HostTensor;
-import io.suffice.downstream.contrastive.ContrastiveBayesRisk;
-import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.downstream.contrastive.Tokens;
 
 import java.util.LinkedHashMap;
@@ -27,11 +26,6 @@ import java.util.Map;
 public final class NextTokenBayesRisk implements BayesRisk {
     static final String CE = "next_token_ce";
     static final String CE_NO_CONDITIONING = "next_token_ce_nocond";
-
-    @Override
-    public String name() {
-        return "next-token";
-    }
 
     @Override
     public List<String> columns() {
@@ -64,9 +58,9 @@ public final class NextTokenBayesRisk implements BayesRisk {
                 first += Math.exp(logPiIm[i][y]) * f[y][label];
                 firstMarginal += f[y][label] / s;
             }
-            double logJoint = ContrastiveBayesRisk.logSumExp(logPiIm[i], logHTx[i]);
+            double logJoint = LogSpace.logSumExp(logPiIm[i], logHTx[i]);
             v[0][i] = (Math.log(first) - logJoint) / (lt - 1);
-            double logMarginal = ContrastiveObjective.logSumExp(logHTx[i]) - logS;
+            double logMarginal = LogSpace.logSumExp(logHTx[i]) - logS;
             v[1][i] = (Math.log(firstMarginal) - logMarginal) / (lt - 1);
         }
         Map<String, Estimate> out = new LinkedHashMap<>();

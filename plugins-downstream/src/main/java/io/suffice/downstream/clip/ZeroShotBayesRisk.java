@@ -26,11 +26,6 @@ public final class ZeroShotBayesRisk implements BayesRisk {
     static final String ACCURACY_NO_CONDITIONING = "zsc_acc_nocond";
 
     @Override
-    public String name() {
-        return "zero-shot";
-    }
-
-    @Override
     public List<String> columns() {
         return List.of(CE, CE_NO_CONDITIONING, ACCURACY, ACCURACY_NO_CONDITIONING);
     }

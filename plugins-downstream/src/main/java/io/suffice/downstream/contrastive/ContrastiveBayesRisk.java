@@ -4,6 +4,7 @@ import io.suffice.api.data.Batch;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.BayesRisk;
 import io.suffice.api.oracle.Estimate;
+import io.suffice.api.oracle.LogSpace;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.HostTensor;
 
@@ -23,11 +24,6 @@ public final class ContrastiveBayesRisk implements BayesRisk {
     public static final String RISK = "clip_risk";
     /** Column of the constant-score risk {@code 2 log K}. */
     public static final String NO_CONDITIONING = "clip_risk_nocond";
-
-    @Override
-    public String name() {
-        return "clip";
-    }
 
     @Override
     public List<String> columns() {
@@ -67,8 +63,8 @@ public final class ContrastiveBayesRisk implements BayesRisk {
         for (int g = 0; g < n; g++) {
             int first = g * k;
             for (int j = 0; j < k; j++) {
-                s[0][j] = logS + logSumExp(pi[first], pt[first + j]);
-                s[j][0] = logS + logSumExp(pi[first + j], pt[first]);
+                s[0][j] = logS + LogSpace.logSumExp(pi[first], pt[first + j]);
+                s[j][0] = logS + LogSpace.logSumExp(pi[first + j], pt[first]);
             }
             out[g] = ContrastiveObjective.groupLoss(s);
         }
@@ -89,25 +85,9 @@ public final class ContrastiveBayesRisk implements BayesRisk {
         double[][] out = new double[pi.length][pt.length];
         for (int i = 0; i < pi.length; i++) {
             for (int j = 0; j < pt.length; j++) {
-                out[i][j] = logS + logSumExp(pi[i], pt[j]);
+                out[i][j] = logS + LogSpace.logSumExp(pi[i], pt[j]);
             }
         }
         return out;
-    }
-
-    /** {@code log sum_i exp(x[i] + y[i])}, max-shifted; {@code -inf} when every term is {@code -inf}. */
-    public static double logSumExp(double[] x, double[] y) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < x.length; i++) {
-            max = Math.max(max, x[i] + y[i]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            sum += Math.exp(x[i] + y[i] - max);
-        }
-        return max + Math.log(sum);
     }
 }

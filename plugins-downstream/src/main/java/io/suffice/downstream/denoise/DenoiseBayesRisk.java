@@ -23,11 +23,6 @@ public final class DenoiseBayesRisk implements BayesRisk {
     static final String MSE_NO_CONDITIONING = "denoise_mse_nocond";
 
     @Override
-    public String name() {
-        return "denoise";
-    }
-
-    @Override
     public List<String> columns() {
         return List.of(MSE, MSE_NO_CONDITIONING);
     }

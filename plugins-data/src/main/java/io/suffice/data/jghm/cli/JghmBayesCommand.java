@@ -119,7 +119,7 @@ public final class JghmBayesCommand implements Callable<Integer> {
                     for (String c : risk.columns()) {
                         Estimate v = e.get(c);
                         if (v == null) {
-                            throw new IllegalStateException("Bayes risk '" + risk.name() + "' returned no column '"
+                            throw new IllegalStateException(risk.getClass().getName() + " returned no column '"
                                     + c + "'");
                         }
                         row.add(v.mean());

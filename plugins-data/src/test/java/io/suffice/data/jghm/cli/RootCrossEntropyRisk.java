@@ -15,11 +15,6 @@ import java.util.Map;
  */
 public final class RootCrossEntropyRisk implements BayesRisk {
     @Override
-    public String name() {
-        return "root";
-    }
-
-    @Override
     public List<String> columns() {
         return List.of("root_ce");
     }
