@@ -211,7 +211,10 @@ final class ClipEvaluation {
         double bayesCe = bayesCeEstimate == null ? Double.NaN : bayesCeEstimate.mean();
         double bayesAcc = bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.mean();
         Map<String, Double> out = new LinkedHashMap<>();
-        StringBuilder csv = new StringBuilder("prompts,repeats,ce,accuracy,bayes_ce,bayes_accuracy\n");
+        StringBuilder csv = new StringBuilder(
+                "prompts,repeats,ce,accuracy,bayes_ce,bayes_ce_se,bayes_accuracy,bayes_accuracy_se\n");
+        double bayesCeSe = bayesCeEstimate == null ? Double.NaN : bayesCeEstimate.se();
+        double bayesAccSe = bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.se();
         List<Double> ms = new ArrayList<>();
         List<Double> ces = new ArrayList<>();
         for (long mLong : s.prompts()) {
@@ -237,16 +240,15 @@ final class ClipEvaluation {
             out.put("zsc_acc_m" + m, acc);
             ms.add((double) m);
             ces.add(ce);
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f%n", m, reps, ce, acc, bayesCe,
-                    bayesAcc));
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", m, reps, ce, acc, bayesCe,
+                    bayesCeSe, bayesAcc, bayesAccSe));
             LOG.info(String.format(Locale.ROOT, "zero-shot M=%d: CE %.4f (Bayes %.4f), accuracy %.4f (Bayes %.4f)",
                     m, ce, bayesCe, acc, bayesAcc));
         }
         out.put("eval_bayes_zsc_ce", bayesCe);
-        out.put("eval_bayes_zsc_ce" + Estimate.SE_SUFFIX, bayesCeEstimate == null ? Double.NaN : bayesCeEstimate.se());
+        out.put("eval_bayes_zsc_ce" + Estimate.SE_SUFFIX, bayesCeSe);
         out.put("eval_bayes_zsc_acc", bayesAcc);
-        out.put("eval_bayes_zsc_acc" + Estimate.SE_SUFFIX,
-                bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.se());
+        out.put("eval_bayes_zsc_acc" + Estimate.SE_SUFFIX, bayesAccSe);
         // A/M + B describes the large-M regime (the log-mean-exp's Jensen gap ~ 1/M); the smallest M are far from it,
         // so fit on M >= FIT_MIN_PROMPTS when at least two such counts were measured
         List<double[]> pts = new ArrayList<>();

@@ -208,7 +208,8 @@ class ClipTaskTest {
         assertThat(s.get("clip_risk_no_cond_se")).isZero();
         assertThat(s.get("zsc_ce_m16")).isLessThan(s.get("zsc_ce_m1"));
         assertThat(s.get("sufficiency_gap")).isGreaterThan(-0.1);
-        assertThat(Files.readString(dir.resolve("zero_shot.csv"))).startsWith("prompts,");
+        assertThat(Files.readString(dir.resolve("zero_shot.csv")))
+                .startsWith("prompts,repeats,ce,accuracy,bayes_ce,bayes_ce_se,bayes_accuracy,bayes_accuracy_se\n");
         Map<String, double[][]> zsc = ctx.figures.get("zero-shot-ce");
         assertThat(zsc).containsKeys("model", "Bayes (BP)");
         assertThat(zsc.get("model")[0]).containsExactly(1, 4, 16);
