@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
  * Exit codes: 0 ok, 2 usage error, 1 failure (also when no risk is on the class path).
  */
 @Command(name = "bayes", mixinStandardHelpOptions = true,
-        description = "Bayes (exact BP) risks of the JGHM tasks per flip probability p, beside no-conditioning values.")
+        description = "Bayes (exact BP) risks of the JGHM tasks per flip probability p, beside no-conditioning values, "
+                + "each with its Monte Carlo standard error (*_se).")
 public final class JghmBayesCommand implements Callable<Integer> {
     /** The leading column of the table (then {@code bp_p} in the mis-specified mode). */
     public static final String P_COLUMN = "p";
