@@ -7,6 +7,10 @@ import io.suffice.api.graph.OnnxModelInfo;
 import io.suffice.encoders.onnx.FrozenOnnxEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoderSettings;
+import io.suffice.encoders.onnx.cli.CommandFiles;
+import io.suffice.encoders.onnx.text.HuggingFaceTextTokenizer;
+import io.suffice.encoders.onnx.text.TextTokenizer;
+import io.suffice.encoders.onnx.text.WordTokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,12 +71,14 @@ public final class ZeroShotCommand implements Callable<Integer> {
         Path tokenizerJson;
     }
 
-    @Option(names = "--pad-id", paramLabel = "ID", defaultValue = "0",
-            description = "padding token id for --tokenizer (default: ${DEFAULT-VALUE})")
-    long padId;
+    @Option(names = "--pad-id", paramLabel = "ID",
+            description = "padding token id for --tokenizer (default: the file's padding id or [PAD]/<pad> token, "
+                    + "else 0)")
+    Long padId;
 
     @Option(names = "--context-length", paramLabel = "N",
-            description = "token sequence length (default: the text tower's fixed input length, else 77)")
+            description = "token sequence length (default: the text tower's fixed input length, else each batch is "
+                    + "padded to its longest prompt)")
     Integer contextLength;
 
     @Option(names = "--image-input", paramLabel = "NAME", description = "image tower input (default: its only one)")
@@ -102,12 +108,12 @@ public final class ZeroShotCommand implements Callable<Integer> {
     Integer crop;
 
     @Option(names = "--mean", paramLabel = "R,G,B", split = ",",
-            description = "channel means, or one value for all (default: CLIP's)")
-    double[] mean = ImagePreprocessing.CLIP_MEAN;
+            description = "channel means, or one value for all (default: CLIP's; for a grey tower their luma)")
+    double[] mean;
 
     @Option(names = "--std", paramLabel = "R,G,B", split = ",",
-            description = "channel stds, or one value for all (default: CLIP's)")
-    double[] std = ImagePreprocessing.CLIP_STD;
+            description = "channel stds, or one value for all (default: CLIP's; for a grey tower their luma)")
+    double[] std;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "images per batch")
     int batchSize;
@@ -124,6 +130,17 @@ public final class ZeroShotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CommandFiles.requireFile(spec, "--image-encoder", imageEncoder);
+        CommandFiles.requireFile(spec, "--text-encoder", textEncoder);
+        CommandFiles.requireDirectory(spec, "--images", images);
+        CommandFiles.requireFile(spec, "--vocab", tokenizerChoice.vocab);
+        CommandFiles.requireFile(spec, "--tokenizer", tokenizerChoice.tokenizerJson);
+        for (String listed : new String[]{classes, templates}) {
+            if (listed.startsWith("@")) {
+                CommandFiles.requireFile(spec, listed == classes ? "--classes" : "--templates",
+                        Path.of(listed.substring(1)));
+            }
+        }
         List<String> classList = list(classes, ",");
         List<String> templateList = list(templates, "\\|");
         PromptEnsemble prompts = new PromptEnsemble(classList, templateList);
@@ -134,7 +151,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxModelInfo.TensorSpec pixels = img.info().inputs().get(0);
         ImageLayout layout = ImageLayout.of(pixels, crop);
         ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : layout.side(), layout.side(),
-                layout.channels(), mean, std);
+                layout.channels(), mean != null ? mean : ImagePreprocessing.clipMean(layout.channels()),
+                std != null ? std : ImagePreprocessing.clipStd(layout.channels()));
 
         OnnxModelInfo textInfo = io.suffice.encoders.onnx.OnnxModelInspector.inspect(textEncoder);
         Map<String, String> textInputs = new LinkedHashMap<>();
@@ -146,7 +164,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 .withNormalize(true).withInputs(textInputs));
         OnnxModelInfo.TensorSpec ids = textInfo.input(textIdsInput);
         int length = contextLength != null ? contextLength : ids.rank() == 2 && ids.isFixed(1)
-                ? Integer.parseInt(ids.dims().get(1)) : 77;
+                ? Integer.parseInt(ids.dims().get(1)) : 0;
         TextTokenizer tokenizer = tokenizerChoice.vocab != null ? WordTokenizer.load(tokenizerChoice.vocab, length)
                 : HuggingFaceTextTokenizer.load(tokenizerChoice.tokenizerJson, length, padId);
 
