@@ -37,7 +37,7 @@ import java.util.Map;
  * another {@code pooling-mask} is set.
  * Immutable and thread-safe; the parsed model is not kept ({@link #forward} reads the file again).
  */
-public final class OnnxFileEncoder implements PretrainedEncoder {
+public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.model.TokenizingEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxFileEncoder.class);
     /** Batch field of token ids that a tokenizer fills. */
     public static final String INPUT_IDS = "input_ids";
@@ -106,6 +106,25 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
         return info;
     }
 
+    @Override
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    /** Token ids of {@code texts} ({@code input_ids}), padded with the tokenizer's padding id. */
+    @Override
+    public io.suffice.api.tensor.HostTensor tokenize(List<String> texts) {
+        if (tokenizer == null) {
+            throw new IllegalStateException("onnx-file encoder " + settings.file() + " has no tokenizer");
+        }
+        return tokenizer.encode(texts).inputIds();
+    }
+
+    @Override
+    public int textLength() {
+        return tokenizer == null ? 0 : tokenizer.length();
+    }
+
     /** The tokenizer texts go through, or null when the settings name none. */
     public TextTokenizer tokenizer() {
         return tokenizer;
@@ -168,6 +187,9 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
      */
     @Override
     public Value forward(Graph graph, Value input) {
+        if (tokenizer != null) {
+            return forwardIds(graph, input);
+        }
         List<OnnxModelInfo.TensorSpec> ins = info.inputs();
         if (ins.size() != 1) {
             throw new IllegalArgumentException(settings.file() + " has " + ins.size() + " inputs " + ins
@@ -242,6 +264,24 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
             y = graph.div(y, graph.max(norm, graph.scalar(1e-12, y.dtype())));
         }
         return y;
+    }
+
+    /**
+     * With a tokenizer: {@code ids} are the {@code input_ids} {@link #tokenize} produces; the attention mask is 1
+     * where they are not the padding id and the token types are zeros (single texts), each fed where the model
+     * reads them, as {@link FrozenOnnxEncoder#embedTexts} does.
+     */
+    private Value forwardIds(Graph graph, Value ids) {
+        if (ids.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("onnx-file encoder with a tokenizer reads INT64 token ids, got "
+                    + ids.dtype() + " " + ids.shape());
+        }
+        Value padding = graph.cast(graph.equal(ids, graph.scalar(tokenizer.padId(), DType.INT64)), DType.INT64);
+        Map<String, Value> fields = new LinkedHashMap<>();
+        fields.put(INPUT_IDS, ids);
+        fields.put(ATTENTION_MASK, graph.sub(graph.scalar(1, DType.INT64), padding));
+        fields.put(TOKEN_TYPE_IDS, graph.mul(ids, graph.scalar(0, DType.INT64)));
+        return forwardFields(graph, fields);
     }
 
     /** Input names of the model mapped to the batch fields that feed them. */

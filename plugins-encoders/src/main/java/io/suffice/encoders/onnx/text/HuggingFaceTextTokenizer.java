@@ -104,7 +104,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         return truncation;
     }
 
-    /** The id written on padding. */
+    @Override
     public long padId() {
         return padId;
     }

@@ -11,6 +11,9 @@ public interface TextTokenizer {
     /** Sequence length every encoding is cut and padded to, or 0 when each batch is padded to its longest text. */
     int length();
 
+    /** The id written on padding (never the id of a real token). */
+    long padId();
+
     /** Encodes texts (one row each). */
     TokenizedText encode(List<String> texts);
 }

@@ -49,6 +49,11 @@ public final class WordTokenizer implements TextTokenizer {
     }
 
     @Override
+    public long padId() {
+        return pad;
+    }
+
+    @Override
     public int length() {
         return length;
     }
