@@ -98,7 +98,8 @@ public final class ClipTask implements DownstreamTask {
                 s.guided() ? ", guided (penalty " + s.guidePenalty() + ")" : "", s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
         Optional<ZeroShotSource> labelled = data.zeroShot();
-        try (ClipModel model = new ClipModel(encoder, textEncoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
+        try (ClipModel model = new ClipModel(encoder, textEncoder, ctx.seed(), s.objective(), im0.dtype(),
+                im0.shape().dim(1),
                 tx0.dtype(), tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
                 ctx.executor())) {
             summary.put("parameters", (double) model.store().count());

@@ -54,7 +54,8 @@ public enum Pooling {
         }
         int r = x.shape().rank();
         if (axis < 1 || axis >= r || r < 3) {
-            throw new IllegalArgumentException(name().toLowerCase(Locale.ROOT) + " pooling over axis " + axis + " needs an output of rank >= 3 "
+            throw new IllegalArgumentException(name().toLowerCase(Locale.ROOT) + " pooling over axis " + axis
+                    + " needs an output of rank >= 3 "
                     + "with that axis, got shape " + x.shape());
         }
         long[] d = x.shape().dims();

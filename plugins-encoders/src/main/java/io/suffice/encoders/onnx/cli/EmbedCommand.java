@@ -127,8 +127,8 @@ public final class EmbedCommand implements Callable<Integer> {
         CommandFiles.requireFile(spec, "--model", model);
         CommandFiles.requireFile(spec, "--texts", source.texts);
         CommandFiles.requireDirectory(spec, "--images", source.images);
-        Path tokenizerFile = tokenizer == null ? null
-                : tokenizer.tokenizerJson != null ? CommandFiles.requireFile(spec, "--tokenizer", tokenizer.tokenizerJson)
+        Path tokenizerFile = tokenizer == null ? null : tokenizer.tokenizerJson != null
+                ? CommandFiles.requireFile(spec, "--tokenizer", tokenizer.tokenizerJson)
                 : CommandFiles.requireFile(spec, "--vocab", tokenizer.vocab);
         if (batch <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be positive, got " + batch);
