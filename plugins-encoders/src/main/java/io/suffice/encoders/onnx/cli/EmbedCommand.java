@@ -14,6 +14,7 @@ import io.suffice.encoders.onnx.OnnxModelInspector;
 import io.suffice.encoders.onnx.Pooling;
 import io.suffice.encoders.onnx.zeroshot.ImageFolder;
 import io.suffice.encoders.onnx.zeroshot.ImageLayout;
+import io.suffice.encoders.onnx.zeroshot.ImageOptions;
 import io.suffice.encoders.onnx.zeroshot.ImagePreprocessing;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,20 +99,8 @@ public final class EmbedCommand implements Callable<Integer> {
                     + "truncation applies)")
     int maxLength;
 
-    @Option(names = "--resize", paramLabel = "PX", description = "images: shorter side after resizing (default: crop)")
-    Integer resize;
-
-    @Option(names = "--crop", paramLabel = "PX",
-            description = "images: centre crop side (default: the model's fixed input size, else 224)")
-    Integer crop;
-
-    @Option(names = "--mean", paramLabel = "R,G,B", split = ",",
-            description = "images: channel means, or one for all (default: CLIP's; for grey models their luma)")
-    double[] mean;
-
-    @Option(names = "--std", paramLabel = "R,G,B", split = ",",
-            description = "images: channel stds, or one for all (default: CLIP's; for grey models their luma)")
-    double[] std;
+    @CommandLine.Mixin
+    ImageOptions imageOptions = new ImageOptions();
 
     @Option(names = "--out", paramLabel = "CSV", description = "write the CSV here (atomically) instead of stdout")
     Path out;
@@ -210,10 +199,8 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     private Rows imageRows(OnnxModelInfo.TensorSpec input, List<Path> files) {
-        ImageLayout layout = ImageLayout.of(input, crop);
-        ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : layout.side(), layout.side(),
-                layout.channels(), mean != null ? mean : ImagePreprocessing.clipMean(layout.channels()),
-                std != null ? std : ImagePreprocessing.clipStd(layout.channels()));
+        ImageLayout layout = imageOptions.layout(input);
+        ImagePreprocessing pre = imageOptions.preprocessing(layout);
         return new Rows() {
             @Override
             public int count() {

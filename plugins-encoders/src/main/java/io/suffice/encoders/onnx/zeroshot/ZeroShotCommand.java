@@ -100,20 +100,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
             description = "text tower output to use (default: the first)")
     String textOutput;
 
-    @Option(names = "--resize", paramLabel = "PX", description = "shorter side after resizing (default: --crop)")
-    Integer resize;
-
-    @Option(names = "--crop", paramLabel = "PX",
-            description = "centre crop side (default: the image tower's fixed input size, else 224)")
-    Integer crop;
-
-    @Option(names = "--mean", paramLabel = "R,G,B", split = ",",
-            description = "channel means, or one value for all (default: CLIP's; for a grey tower their luma)")
-    double[] mean;
-
-    @Option(names = "--std", paramLabel = "R,G,B", split = ",",
-            description = "channel stds, or one value for all (default: CLIP's; for a grey tower their luma)")
-    double[] std;
+    @CommandLine.Mixin
+    ImageOptions imageOptions = new ImageOptions();
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "images per batch")
     int batchSize;
@@ -149,10 +137,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxFileEncoder img = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageEncoder).withOutput(imageOutput)
                 .withNormalize(true).withInputs(Map.of(imageInput(imageEncoder), ZeroShotEvaluation.PIXELS)));
         OnnxModelInfo.TensorSpec pixels = img.info().inputs().get(0);
-        ImageLayout layout = ImageLayout.of(pixels, crop);
-        ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : layout.side(), layout.side(),
-                layout.channels(), mean != null ? mean : ImagePreprocessing.clipMean(layout.channels()),
-                std != null ? std : ImagePreprocessing.clipStd(layout.channels()));
+        ImageLayout layout = imageOptions.layout(pixels);
+        ImagePreprocessing pre = imageOptions.preprocessing(layout);
 
         OnnxModelInfo textInfo = io.suffice.encoders.onnx.OnnxModelInspector.inspect(textEncoder);
         Map<String, String> textInputs = new LinkedHashMap<>();
