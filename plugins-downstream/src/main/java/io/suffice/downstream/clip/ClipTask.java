@@ -8,6 +8,7 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.data.ZeroShotSource;
 import io.suffice.api.io.AtomicFiles;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.model.TokenizingEncoder;
 import io.suffice.api.oracle.BayesOracle;
 import io.suffice.api.oracle.Estimate;
 import io.suffice.api.task.DownstreamTask;
@@ -72,8 +73,12 @@ public final class ClipTask implements DownstreamTask {
     @Override
     public TaskResult run(RunContext ctx) throws Exception {
         Dataset data = ctx.dataset();
-        Optional<BayesOracle> oracle = data.oracle();
         Encoder encoder = ctx.encoder();
+        Encoder textEncoder = ctx.textEncoder().orElse(encoder);
+        if (textEncoder instanceof TokenizingEncoder t && t.hasTokenizer()) {
+            data = RetokenizedCaptions.of(data, s.textField(), t);   // captions through the tower's own tokenizer
+        }
+        Optional<BayesOracle> oracle = data.oracle();
         SplittableRandom rng = new SplittableRandom(ctx.seed());
         Batch probe = data.sample(s.rowsPerStep(), rng.split());
         HostTensor im0 = probe.get(s.imageField());
@@ -88,12 +93,14 @@ public final class ClipTask implements DownstreamTask {
                     + "oracle (its BP level beliefs are the targets), but " + data.getClass().getSimpleName()
                     + " has none");
         }
-        LOG.info("clip: {} towers {}, objective {}{}, {} steps of {} rows", encoder.summary(),
+        LOG.info("clip: {} towers {}, objective {}{}, {} steps of {} rows", encoder.summary()
+                        + (textEncoder != encoder ? "; text tower " + textEncoder.summary() : ""),
                 encoder.getClass().getSimpleName(), s.objective(),
                 s.guided() ? ", guided (penalty " + s.guidePenalty() + ")" : "", s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
         Optional<ZeroShotSource> labelled = data.zeroShot();
-        try (ClipModel model = new ClipModel(encoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
+        try (ClipModel model = new ClipModel(encoder, textEncoder, ctx.seed(), s.objective(), im0.dtype(),
+                im0.shape().dim(1),
                 tx0.dtype(), tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
                 ctx.executor())) {
             summary.put("parameters", (double) model.store().count());
