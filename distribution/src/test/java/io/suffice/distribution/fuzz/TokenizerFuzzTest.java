@@ -1,16 +1,16 @@
 package io.suffice.distribution.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.suffice.encoders.onnx.zeroshot.HuggingFaceTextTokenizer;
-import io.suffice.encoders.onnx.zeroshot.WordTokenizer;
+import io.suffice.encoders.onnx.text.TokenizerFile;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Tokenizer files of {@code suffice zero-shot}: a word vocabulary ({@code --vocab}, one token per line) and a Hugging
- * Face {@code tokenizer.json} ({@code --tokenizer}, run by the native Rust library: the JVM must survive what it is
- * fed). A file that loads must encode prompts; bad input must be an {@link IllegalArgumentException} with one line.
+ * Tokenizer files as {@code TokenizerFile} opens them for the {@code onnx-file} encoder, {@code suffice embed} and
+ * {@code suffice zero-shot}: a word vocabulary (one token per line) and a Hugging Face {@code tokenizer.json} (run by
+ * the native Rust library: the JVM must survive what it is fed). A file that loads must encode prompts; bad input
+ * must be an {@link IllegalArgumentException} with one line.
  */
 class TokenizerFuzzTest {
     private static final List<String> PROMPTS = List.of("a photo of a cat.", "", "Ünïcode — 猫 🐈", "<unk> <bos>");
@@ -19,7 +19,7 @@ class TokenizerFuzzTest {
     void vocabFile(byte[] input) {
         Path file = FuzzContract.file("vocab.txt", input);
         try {
-            FuzzContract.check("vocab", input, () -> WordTokenizer.load(file, 16).encode(PROMPTS),
+            FuzzContract.check("vocab", input, () -> TokenizerFile.load(file, 16).encode(PROMPTS),
                     IllegalArgumentException.class);
         } finally {
             FuzzContract.delete(file);
@@ -31,7 +31,7 @@ class TokenizerFuzzTest {
         Path file = FuzzContract.file("tokenizer.json", input);
         try {
             FuzzContract.check("tokenizer-json", input,
-                    () -> HuggingFaceTextTokenizer.load(file, 16, 0).encode(PROMPTS), IllegalArgumentException.class);
+                    () -> TokenizerFile.load(file, 0).encode(PROMPTS), IllegalArgumentException.class);
         } finally {
             FuzzContract.delete(file);
         }
