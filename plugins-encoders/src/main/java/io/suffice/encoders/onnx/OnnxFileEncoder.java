@@ -228,8 +228,20 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
         OnnxMl.ModelProto model = OnnxModelInspector.parse(settings.file());
         OpsetSupport.check(settings.file(), model);
         ExternalDataGuard.check(settings.file(), model);
-        Map<String, Value> outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
-                List.of(output.name()));
+        Map<String, Value> outs;
+        try {
+            outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
+                    List.of(output.name()));
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.chars().noneMatch(OnnxFileEncoder::isControl)) {
+                throw e;
+            }
+            // node, operator and tensor names come from the file and may hold line breaks or binary bytes
+            StringBuilder sb = new StringBuilder();
+            m.chars().forEach(c -> sb.append(isControl(c) ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+            throw new IllegalArgumentException(sb.toString(), e);
+        }
         Value y = outs.get(output.name());
         if (y.dtype() != DType.FLOAT32) {   // the frozen path hands out FLOAT32 too
             y = graph.cast(y, DType.FLOAT32);
@@ -282,6 +294,10 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
         fields.put(ATTENTION_MASK, graph.sub(graph.scalar(1, DType.INT64), padding));
         fields.put(TOKEN_TYPE_IDS, graph.mul(ids, graph.scalar(0, DType.INT64)));
         return forwardFields(graph, fields);
+    }
+
+    private static boolean isControl(int c) {
+        return c < 0x20 || c == 0x7f;
     }
 
     /** Input names of the model mapped to the batch fields that feed them. */

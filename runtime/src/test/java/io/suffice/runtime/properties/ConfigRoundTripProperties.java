@@ -69,7 +69,7 @@ class ConfigRoundTripProperties {
         assertThat(again.tree().asMap()).isEqualTo(c.tree().asMap());
     }
 
-    @Property(tries = 6)
+    @Property(tries = 4)
     void theRunFoldersConfigReRunsTheSameExperiment(
             @ForAll @LongRange(min = 0, max = 1000) long seed, @ForAll @IntRange(min = 1, max = 6) int steps,
             @ForAll @DoubleRange(min = 0.01, max = 0.9) double stepsize,
