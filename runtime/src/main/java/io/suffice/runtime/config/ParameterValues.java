@@ -51,7 +51,10 @@ final class ParameterValues {
             return ((Number) v).longValue();
         }
         if (v instanceof java.math.BigInteger b) {
-            return b.longValueExact();
+            if (b.bitLength() > 63) {
+                throw new IllegalArgumentException("an integer beyond the 64-bit range");
+            }
+            return b.longValue();
         }
         double d = toDouble(v);
         if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
