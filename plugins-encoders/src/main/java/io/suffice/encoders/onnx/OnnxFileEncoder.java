@@ -65,35 +65,46 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
         this.name = name;
         this.tokenizer = tokenizer != null || settings.tokenizer() == null ? tokenizer
                 : TokenizerFile.load(settings.tokenizer(), settings.maxLength());
-        OpsetSupport.check(settings.file(), model);
-        ExternalDataGuard.check(settings.file(), model);
-        this.info = OnnxModelInspector.describe(model);
-        for (String in : settings.inputs().keySet()) {
-            info.input(in);
-        }
-        if (info.outputs().isEmpty()) {
-            throw new IllegalArgumentException(settings.file() + " declares no outputs");
-        }
-        this.output = settings.output().isEmpty() ? info.outputs().get(0) : info.output(settings.output());
-        if (output.dtype() == null || !(output.dtype().name().startsWith("FLOAT"))) {
-            throw new IllegalArgumentException("output '" + output.name() + "' of " + settings.file() + " is "
-                    + output.elemType() + "; an embedding must be FLOAT or DOUBLE");
-        }
-        int rank = output.rank();
-        if (rank >= 0) {
-            if (settings.pooling() == Pooling.NONE && rank != 2) {
-                throw new IllegalArgumentException("output " + output + " of " + settings.file() + " has rank "
-                        + rank + "; an embedding without pooling must have rank 2 [batch, dim]"
-                        + (rank > 2 ? " (set pooling = mean to average over axis 1)" : ""));
+        OnnxModelInfo checkedInfo;
+        OnnxModelInfo.TensorSpec checkedOutput;
+        try {
+            OpsetSupport.check(settings.file(), model);
+            ExternalDataGuard.check(settings.file(), model);
+            OnnxModelInfo info = OnnxModelInspector.describe(model);
+            for (String in : settings.inputs().keySet()) {
+                info.input(in);
             }
-            if (settings.pooling().reducesAxis() && (rank < 3 || settings.poolingAxis() < 1
-                    || settings.poolingAxis() >= rank)) {
-                throw new IllegalArgumentException("output " + output + " of " + settings.file() + " has rank "
-                        + rank + "; " + settings.pooling().name().toLowerCase(Locale.ROOT) + " pooling over axis "
-                        + settings.poolingAxis()
-                        + " needs rank >= 3 and 1 <= axis < rank");
+            if (info.outputs().isEmpty()) {
+                throw new IllegalArgumentException(settings.file() + " declares no outputs");
             }
+            OnnxModelInfo.TensorSpec output = settings.output().isEmpty() ? info.outputs().get(0)
+                    : info.output(settings.output());
+            if (output.dtype() == null || !(output.dtype().name().startsWith("FLOAT"))) {
+                throw new IllegalArgumentException("output '" + output.name() + "' of " + settings.file() + " is "
+                        + output.elemType() + "; an embedding must be FLOAT or DOUBLE");
+            }
+            int rank = output.rank();
+            if (rank >= 0) {
+                if (settings.pooling() == Pooling.NONE && rank != 2) {
+                    throw new IllegalArgumentException("output " + output + " of " + settings.file() + " has rank "
+                            + rank + "; an embedding without pooling must have rank 2 [batch, dim]"
+                            + (rank > 2 ? " (set pooling = mean to average over axis 1)" : ""));
+                }
+                if (settings.pooling().reducesAxis() && (rank < 3 || settings.poolingAxis() < 1
+                        || settings.poolingAxis() >= rank)) {
+                    throw new IllegalArgumentException("output " + output + " of " + settings.file() + " has rank "
+                            + rank + "; " + settings.pooling().name().toLowerCase(Locale.ROOT) + " pooling over axis "
+                            + settings.poolingAxis()
+                            + " needs rank >= 3 and 1 <= axis < rank");
+                }
+            }
+            checkedInfo = info;
+            checkedOutput = output;
+        } catch (IllegalArgumentException e) {
+            throw printable(e);
         }
+        this.info = checkedInfo;
+        this.output = checkedOutput;
         LOG.info("onnx-file encoder {}:\n{}", settings.file(), info.describe().stripTrailing());
     }
 
@@ -233,14 +244,7 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
             outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
                     List.of(output.name()));
         } catch (IllegalArgumentException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.chars().noneMatch(OnnxFileEncoder::isControl)) {
-                throw e;
-            }
-            // node, operator and tensor names come from the file and may hold line breaks or binary bytes
-            StringBuilder sb = new StringBuilder();
-            m.chars().forEach(c -> sb.append(isControl(c) ? String.format("\\x%02x", c) : String.valueOf((char) c)));
-            throw new IllegalArgumentException(sb.toString(), e);
+            throw printable(e);
         }
         Value y = outs.get(output.name());
         if (y.dtype() != DType.FLOAT32) {   // the frozen path hands out FLOAT32 too
@@ -294,6 +298,21 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
         fields.put(ATTENTION_MASK, graph.sub(graph.scalar(1, DType.INT64), padding));
         fields.put(TOKEN_TYPE_IDS, graph.mul(ids, graph.scalar(0, DType.INT64)));
         return forwardFields(graph, fields);
+    }
+
+    /**
+     * {@code e} itself, or, when its message holds control characters, the same message with them written as
+     * {@code \xNN}: node, operator, tensor and dimension names come from the file and may hold line breaks or binary
+     * bytes, and the CLI prints an error as one line.
+     */
+    private static IllegalArgumentException printable(IllegalArgumentException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.chars().noneMatch(OnnxFileEncoder::isControl)) {
+            return e;
+        }
+        StringBuilder sb = new StringBuilder();
+        m.chars().forEach(c -> sb.append(isControl(c) ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+        return new IllegalArgumentException(sb.toString(), e);
     }
 
     private static boolean isControl(int c) {
