@@ -250,7 +250,13 @@ final class ShapeFolding {
                 case "Add" -> u + v;
                 case "Sub" -> u - v;
                 case "Mul" -> u * v;
-                case "Div" -> u / v;
+                case "Div" -> {
+                    if (v == 0) {
+                        throw new IllegalArgumentException("folding Div of integer constants " + a + " / " + b
+                                + " divides by 0");
+                    }
+                    yield u / v;
+                }
                 default -> u == v ? 1 : 0;
             };
         }
