@@ -456,7 +456,27 @@ public final class OnnxImporter {
             throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has element type "
                     + OnnxModelInspector.elemTypeName(t.getDataType()) + ", which suffice cannot hold");
         }
-        Shape shape = Shape.of(t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        // every element takes at least a byte of the file, so a shape larger than the tensor's bytes is a defect
+        // of the file (checked before allocating: the dims may multiply past memory or past a long)
+        if (java.util.Arrays.stream(dims).anyMatch(d -> d < 0)) {
+            throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has a negative dimension "
+                    + java.util.Arrays.toString(dims));
+        }
+        long product = 1; // of the non-zero dims, saturated: a zero dim does not save an overflowing product
+        for (long d : dims) {
+            product = d == 0 ? product : product > Long.MAX_VALUE / d ? Long.MAX_VALUE : product * d;
+        }
+        if (product == Long.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has dimensions "
+                    + java.util.Arrays.toString(dims) + " whose product exceeds 64 bits");
+        }
+        long count = java.util.Arrays.stream(dims).anyMatch(d -> d == 0) ? 0 : product;
+        if (count > t.getSerializedSize()) {
+            throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has shape "
+                    + java.util.Arrays.toString(dims) + " but only " + t.getSerializedSize() + " bytes in the file");
+        }
+        Shape shape = Shape.of(dims);
         HostTensor h = HostTensor.zeros(dtype, shape);
         int n = h.size();
         if (!t.getRawData().isEmpty()) {
