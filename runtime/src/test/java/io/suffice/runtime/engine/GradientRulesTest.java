@@ -53,6 +53,7 @@ class GradientRulesTest {
         GradCheck.checkFloat32Only("Erf", List.of(p("x", 2, 5)), (g, v) -> g.erf(v.get(0)));
         GradCheck.checkFloat32Only("Erf", List.of(p("x", 2, 5)), (g, v) -> g.gelu(v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.abs(v.get(0)));
+        check(List.of(p("x", 2, 5)), (g, v) -> g.mul(g.sign(v.get(0)), v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.identity(v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.clip(v.get(0), -0.5, 0.7));
     }
@@ -86,6 +87,9 @@ class GradientRulesTest {
             check(List.of(p("x", 2, 3, 4)), (g, v) -> g.reduceLogSumExp(v.get(0), keep, 1));
         }
         check(List.of(p("x", 2, 3)), (g, v) -> g.reduceMean(v.get(0), false));
+        // positive inputs: the rule divides by x
+        check(List.of(p("x", POSITIVE, 2, 3, 4)), (g, v) -> g.reduceProd(g.add(v.get(0), g.scalar(0.5,
+                v.get(0).dtype())), false, 1));
     }
 
     @Test
