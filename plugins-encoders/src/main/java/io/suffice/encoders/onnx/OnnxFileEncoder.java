@@ -144,8 +144,12 @@ public final class OnnxFileEncoder implements PretrainedEncoder {
         OnnxMl.ModelProto model = OnnxModelInspector.parse(settings.file());
         OpsetSupport.check(settings.file(), model);
         ExternalDataGuard.check(settings.file(), model);
-        Map<String, Value> outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
-                List.of(output.name()));
+        OnnxImporter.Result imported = OnnxImporter.importModel(graph, model, inputs, new OnnxImporter.Options(
+                name + ".", settings.trainable(), settings.untie()), List.of(output.name()));
+        if (settings.trainable()) {
+            imported.shared().forEach(line -> LOG.info("onnx-file encoder {}: {}", name, line));
+        }
+        Map<String, Value> outs = imported.outputs();
         Value y = outs.get(output.name());
         if (settings.pooling() == Pooling.MEAN) {
             y = graph.reduceMean(y, false, settings.poolingAxis());

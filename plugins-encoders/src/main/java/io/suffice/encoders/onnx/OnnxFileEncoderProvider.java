@@ -50,7 +50,9 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
                         + "pooling (e.g. the attention mask); empty for none"),
                 ParameterSpec.ofBoolean("normalize", false, "scale each embedding to unit L2 norm"),
                 ParameterSpec.ofBoolean("trainable", false, "when built into a graph, initializers become trainable "
-                        + "parameters (needs every operator to have a gradient rule)"));
+                        + "parameters (needs every operator to have a gradient rule)"),
+                ParameterSpec.ofBoolean("untie", false, "trainable import: give each use of a tensor the exporter "
+                        + "shared between several uses (merged identical initializers) its own parameter"));
     }
 
     @Override
@@ -60,7 +62,8 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
             s = new OnnxFileEncoderSettings(Path.of(config.getString("file")),
                     OnnxFileEncoderSettings.parseInputs(config.getString("inputs")), config.getString("output"),
                     Pooling.parse(config.getString("pooling")), config.getInt("pooling-axis"),
-                    config.getString("pooling-mask"), config.getBoolean("normalize"), config.getBoolean("trainable"));
+                    config.getString("pooling-mask"), config.getBoolean("normalize"), config.getBoolean("trainable"),
+                    config.getBoolean("untie"));
         } catch (IllegalArgumentException e) {
             throw config.invalid("inputs", e.getMessage());
         }

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param normalize   scale each embedding to unit L2 norm
  * @param trainable   when imported into a graph ({@link OnnxFileEncoder#forward}): initializers become trainable
  *                    parameters (true) or constants (false)
+ * @param untie       for a trainable import: every use of a tensor that the exporter shared between several uses
+ *                    (PyTorch merges identical initializers) gets its own parameter instead of one tied weight
  */
 public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
-                                      int poolingAxis, String poolingMask, boolean normalize, boolean trainable) {
+                                      int poolingAxis, String poolingMask, boolean normalize, boolean trainable,
+                                      boolean untie) {
 
     public OnnxFileEncoderSettings {
         Objects.requireNonNull(file, "file");
@@ -29,29 +32,44 @@ public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, Str
         Objects.requireNonNull(poolingMask, "poolingMask");
     }
 
+    /** Settings with tied shared tensors (the file's own weight sharing). */
+    public OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
+                                   int poolingAxis, String poolingMask, boolean normalize, boolean trainable) {
+        this(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, trainable, false);
+    }
+
     /** Defaults: inputs read the fields of their own names, first output, no pooling, no normalisation, frozen. */
     public static OnnxFileEncoderSettings of(Path file) {
         return new OnnxFileEncoderSettings(file, Map.of(), "", Pooling.NONE, 1, "", false, false);
     }
 
     public OnnxFileEncoderSettings withInputs(Map<String, String> m) {
-        return new OnnxFileEncoderSettings(file, m, output, pooling, poolingAxis, poolingMask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, m, output, pooling, poolingAxis, poolingMask, normalize, trainable,
+                untie);
     }
 
     public OnnxFileEncoderSettings withOutput(String o) {
-        return new OnnxFileEncoderSettings(file, inputs, o, pooling, poolingAxis, poolingMask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, o, pooling, poolingAxis, poolingMask, normalize, trainable,
+                untie);
     }
 
     public OnnxFileEncoderSettings withPooling(Pooling p, int axis, String mask) {
-        return new OnnxFileEncoderSettings(file, inputs, output, p, axis, mask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, output, p, axis, mask, normalize, trainable, untie);
     }
 
     public OnnxFileEncoderSettings withNormalize(boolean n) {
-        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, n, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, n, trainable,
+                untie);
     }
 
     public OnnxFileEncoderSettings withTrainable(boolean t) {
-        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, t);
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, t,
+                untie);
+    }
+
+    public OnnxFileEncoderSettings withUntie(boolean u) {
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize,
+                trainable, u);
     }
 
     /**

@@ -229,13 +229,14 @@ public final class OnnxImporter {
                 }
                 if (options.untie() && options.trainable() && uses.getOrDefault(s, List.of()).size() > 1
                         && v.kind() == Value.Kind.PARAMETER) {
-                    // the first use keeps the file's tensor, every further use gets a copy of its own
-                    int k = useIndex.merge(s, 1, Integer::sum);
-                    if (k > 1) {
-                        String name = n.getOpType().equals("Identity") ? options.prefix() + n.getOutput(0)
-                                : options.prefix() + s + ".use" + k;
+                    // an Identity alias (how PyTorch's exporter writes a merged parameter) becomes the parameter it
+                    // was, under its own name; of the other uses the first keeps the file's tensor, the rest get copies
+                    boolean alias = n.getOpType().equals("Identity");
+                    int k = alias ? 0 : useIndex.merge(s, 1, Integer::sum);
+                    if (alias || k > 1) {
+                        String name = options.prefix() + (alias ? n.getOutput(0) : s + ".use" + k);
                         if (paramNames.contains(name)) {
-                            name = options.prefix() + s + ".use" + k;
+                            name = options.prefix() + s + ".use" + useIndex.merge(s, 1, Integer::sum);
                         }
                         v = graph.parameter(name, v.dtype(), v.shape(), copyOf(v.data()));
                         paramNames.add(name);

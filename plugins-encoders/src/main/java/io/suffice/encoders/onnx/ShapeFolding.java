@@ -28,7 +28,7 @@ final class ShapeFolding {
     /** Operators evaluated here when all their inputs are constants. */
     static final Set<String> FOLDABLE = Set.of("Shape", "ConstantOfShape", "Gather", "Unsqueeze", "Squeeze",
             "Concat", "Slice", "Cast", "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Where", "Identity",
-            "Range", "Reshape", "Neg", "Not", "Min", "Max", "ReduceProd");
+            "Range", "Reshape", "Transpose", "Neg", "Not", "Min", "Max", "ReduceProd");
 
     private ShapeFolding() {
     }
@@ -112,6 +112,7 @@ final class ShapeFolding {
             case "Slice" -> slice(x, n);
             case "Cast" -> cast(x, n.attrLong("to", 7));
             case "Reshape" -> reshape(x, Ints.of(n.in(1).data()).v());
+            case "Transpose" -> transpose(x, n.attrLongs("perm", null));
             case "Range" -> range(x.v()[0], Ints.of(n.in(1).data()).v()[0], Ints.of(n.in(2).data()).v()[0], x.dtype());
             case "Neg" -> new Ints(Arrays.stream(x.v()).map(v -> -v).toArray(), x.dims(), x.dtype());
             case "Not" -> new Ints(Arrays.stream(x.v()).map(v -> v != 0 ? 0 : 1).toArray(), x.dims(), x.dtype());
@@ -328,6 +329,38 @@ final class ShapeFolding {
             dims[infer] = x.size() / Math.max(1, known);
         }
         return new Ints(x.v(), dims, x.dtype());
+    }
+
+    private static Ints transpose(Ints x, long[] perm) {
+        int r = x.dims().length;
+        long[] p = perm;
+        if (p == null) {
+            p = new long[r];
+            for (int i = 0; i < r; i++) {
+                p[i] = r - 1 - i;
+            }
+        }
+        long[] dims = new long[r];
+        for (int i = 0; i < r; i++) {
+            dims[i] = x.dims()[(int) p[i]];
+        }
+        long[] in = strides(x.dims());
+        long[] out = new long[x.size()];
+        long[] idx = new long[r];
+        for (int k = 0; k < out.length; k++) {
+            long off = 0;
+            for (int i = 0; i < r; i++) {
+                off += idx[i] * in[(int) p[i]];
+            }
+            out[k] = x.v()[(int) off];
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < dims[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        return new Ints(out, dims, x.dtype());
     }
 
     private static Ints concat(ImportedNode n) {
