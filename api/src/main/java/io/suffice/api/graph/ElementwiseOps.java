@@ -101,6 +101,11 @@ abstract class ElementwiseOps extends GraphCore {
         return composite("Softplus", List.of(x), Map.of(), add(relu(x), log1p));
     }
 
+    /** x / (1 + |x|). */
+    public Value softsign(Value x) {
+        return unary("Softsign", x);
+    }
+
     public Value erf(Value x) {
         return unary("Erf", x);
     }
@@ -210,8 +215,10 @@ abstract class ElementwiseOps extends GraphCore {
                     .gradient(Gradients.binary(
                             (g, a, b, y, dy) -> g.mul(g.mul(dy, b), g.pow(a, g.sub(b, Gradients.c(g, 1, b)))),
                             (g, a, b, y, dy) -> g.mul(g.mul(dy, y), g.log(a)))),
-            Operator.define("Max").imports(ElementwiseOps::variadic).gradient((g, n, gy, need) -> minMax(g, n, gy.get(0), need, true)),
-            Operator.define("Min").imports(ElementwiseOps::variadic).gradient((g, n, gy, need) -> minMax(g, n, gy.get(0), need, false)),
+            Operator.define("Max").imports(ElementwiseOps::variadic)
+                    .gradient((g, n, gy, need) -> minMax(g, n, gy.get(0), need, true)),
+            Operator.define("Min").imports(ElementwiseOps::variadic)
+                    .gradient((g, n, gy, need) -> minMax(g, n, gy.get(0), need, false)),
             Operator.define("Neg").imports(Operator.unary(Graph::neg))
                     .gradient(Gradients.unary((g, x, y, dy) -> g.neg(dy))),
             Operator.define("Identity").imports(Operator.unary(Graph::identity))
@@ -241,6 +248,11 @@ abstract class ElementwiseOps extends GraphCore {
                     }),
             Operator.define("Softplus").imports(Operator.unary(Graph::softplus))
                     .gradient(Gradients.unary((g, x, y, dy) -> g.mul(dy, g.sigmoid(x)))),
+            Operator.define("Softsign").imports(Operator.unary(Graph::softsign))
+                    .gradient(Gradients.unary((g, x, y, dy) -> {
+                        Value d = g.add(g.abs(x), Gradients.c(g, 1, x));
+                        return g.div(dy, g.mul(d, d));
+                    })),
             Operator.define("Erf").imports(Operator.unary(Graph::erf))
                     .gradient(Gradients.unary((g, x, y, dy) -> g.mul(dy, g.mul(g.exp(g.neg(g.mul(x, x))),
                             Gradients.c(g, 2 / Math.sqrt(Math.PI), x))))),
@@ -265,7 +277,8 @@ abstract class ElementwiseOps extends GraphCore {
                 Value gx = mask == null ? gy.get(0) : g.where(mask, gy.get(0), Gradients.c(g, 0, x));
                 return Operator.grads(gx, null, null).subList(0, n.inputs().size());
             }),
-            Operator.define("Where").imports((g, n) -> g.where(n.in(0), n.in(1), n.in(2))).gradient((g, n, gy, need) -> {
+            Operator.define("Where").imports((g, n) -> g.where(n.in(0), n.in(1), n.in(2)))
+                    .gradient((g, n, gy, need) -> {
                 Value cond = n.input(0);
                 Value dy = gy.get(0);
                 Value zero = Gradients.c(g, 0, dy);
@@ -276,7 +289,8 @@ abstract class ElementwiseOps extends GraphCore {
             Operator.define("Equal").imports(Operator.binary(Graph::equal)).noGradient("boolean output"),
             Operator.define("Greater").imports(Operator.binary(Graph::greater)).noGradient("boolean output"),
             Operator.define("Less").imports(Operator.binary(Graph::less)).noGradient("boolean output"),
-            Operator.define("GreaterOrEqual").imports(Operator.binary(Graph::greaterOrEqual)).noGradient("boolean output"),
+            Operator.define("GreaterOrEqual").imports(Operator.binary(Graph::greaterOrEqual))
+                    .noGradient("boolean output"),
             Operator.define("LessOrEqual").imports(Operator.binary(Graph::lessOrEqual)).noGradient("boolean output"),
             Operator.define("And").imports(Operator.binary(Graph::and)).noGradient("boolean output"),
             Operator.define("Not").imports((g, n) -> g.equal(n.in(0), g.constant(boolScalar(false))))

@@ -104,7 +104,8 @@ abstract class GraphCore {
 
     /** A constant holding a copy of {@code data}. */
     public Value constant(HostTensor data) {
-        Value v = new Value((Graph) this, values.size(), GENERATED_PREFIX + values.size(), Value.Kind.CONSTANT, data.dtype(),
+        Value v = new Value((Graph) this, values.size(), GENERATED_PREFIX + values.size(), Value.Kind.CONSTANT,
+                data.dtype(),
                 data.shape(), null, data.copy());
         values.add(v);
         return v;
@@ -191,7 +192,8 @@ abstract class GraphCore {
         Node node = new Node(op, domain, Collections.unmodifiableList(new ArrayList<>(inputs)),
                 Collections.unmodifiableList(outs), Map.copyOf(attrs), site());
         for (int i = 0; i < types.size(); i++) {
-            Value v = new Value((Graph) this, values.size(), GENERATED_PREFIX + values.size(), Value.Kind.NODE, types.get(i),
+            Value v = new Value((Graph) this, values.size(), GENERATED_PREFIX + values.size(), Value.Kind.NODE,
+                    types.get(i),
                     shapes.get(i), node, null);
             values.add(v);
             outs.add(v);

@@ -106,7 +106,7 @@ abstract class NnOps extends LinearOps {
         Value scale = n.input(1);
         Value bias = n.inputs().size() > 2 ? n.input(2) : null;
         Value dy = gys.get(0);
-        // ONNX's axis may be negative (its default is -1); the builder normalises it, a generic or imported node may not
+        // ONNX's axis may be negative (its default is -1); the builder normalises it, a generic node may not
         int axis = (int) n.attrLong("axis", -1);
         long[] axes = Gradients.range(axis < 0 ? axis + x.rank() : axis, x.rank());
         double eps = n.attrDouble("epsilon", 1e-5);

@@ -93,11 +93,12 @@ abstract class ReductionOps extends ElementwiseOps {
      */
     static final List<Operator> OPERATORS = List.of(
             Operator.define("ReduceSum").imports((g, n) -> importReduce(g, n, 13))
-                    .gradient((g, n, gy, need) -> Operator.grads(g.expandLike(keep(g, n, gy.get(0)), n.input(0)), null)),
+                    .gradient((g, n, gy, need) -> Operator.grads(g.expandLike(keep(g, n, gy.get(0)), n.input(0)),
+                            null)),
             Operator.define("ReduceMean").imports((g, n) -> importReduce(g, n, 18))
                     .gradient(Gradients.unary((g, x, y, dy) -> {
                         Node n = y.producer();
-                        // divide the small reduced tensor before expanding it: one pass less over the full-size gradient
+                        // divide the small reduced tensor before expanding it: one pass less over the full gradient
                         return g.expandLike(g.div(keep(g, n, dy), count(g, x, axes(n))), x);
                     })),
             Operator.define("ReduceMax").imports((g, n) -> importReduce(g, n, 18))

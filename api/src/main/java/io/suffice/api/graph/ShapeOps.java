@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 
-/** Shape-manipulating builders of {@link Graph} (Reshape, Slice, Gather, ...), and their {@link Operator} definitions. */
+/**
+ * Shape-manipulating builders of {@link Graph} (Reshape, Slice, Gather, ...), including the forms whose shape operands
+ * are computed at run time, and their {@link Operator} definitions.
+ */
 abstract class ShapeOps extends ReductionOps {
 
     ShapeOps(long seed) {

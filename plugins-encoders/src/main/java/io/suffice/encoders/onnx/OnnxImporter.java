@@ -89,7 +89,8 @@ public final class OnnxImporter {
         List<String> out = new ArrayList<>();
         long opset = opset(model);
         if (opset < OpsetSupport.MIN_OPSET || opset > OpsetSupport.MAX_OPSET) {
-            out.add("opset " + opset + " (supported: " + OpsetSupport.MIN_OPSET + " to " + OpsetSupport.MAX_OPSET + ")");
+            out.add("opset " + opset + " (supported: " + OpsetSupport.MIN_OPSET + " to " + OpsetSupport.MAX_OPSET
+                    + ")");
         }
         Map<String, List<String>> bad = new TreeMap<>();
         for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
