@@ -209,6 +209,7 @@ class OnnxFileErrorsTest {
         v.put("pooling-mask", "");
         v.put("normalize", true);
         v.put("trainable", false);
+        v.put("untie", false);
         var enc = (OnnxFileEncoder) new OnnxFileEncoderProvider().create(
                 new PluginConfig(PluginKind.ENCODER, "onnx-file", v));
         assertThat(enc.fields()).containsExactly(Map.entry("pixel_values", "image"));

@@ -76,6 +76,7 @@ class OnnxFileFixturesTest {
         v.put("pooling-mask", "");
         v.put("normalize", false);
         v.put("trainable", false);
+        v.put("untie", false);
         io.suffice.api.model.Encoder enc = new OnnxFileEncoderProvider().create(new io.suffice.api.plugin.PluginConfig(
                 io.suffice.api.plugin.PluginKind.ENCODER, "onnx-file", v));
         assertThat(enc).isInstanceOf(io.suffice.api.model.PretrainedEncoder.class);
