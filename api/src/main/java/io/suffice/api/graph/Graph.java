@@ -26,6 +26,11 @@ import java.util.StringJoiner;
  * <p>
  * Graphs are append-only: autodiff adds the backward pass to the same graph, and lowering keeps only the nodes that
  * the requested outputs need. Not thread-safe: build a graph from one thread, after which it may be shared read-only.
+ * <p>
+ * The builders live in one file per op family, each beside the {@link Operator} definitions of its operators (ONNX
+ * import rule, gradient rule): {@code GraphCore} (state, leaves, checks), {@code ElementwiseOps}, {@code ReductionOps},
+ * {@code ShapeOps} (including shapes computed at run time), {@code LinearOps} and {@code NnOps}; {@code Graph}
+ * inherits them all, so callers see one type. {@link OperatorTable#standard()} collects the definitions.
  *
  * <pre>{@code
  * Graph g = new Graph(42);

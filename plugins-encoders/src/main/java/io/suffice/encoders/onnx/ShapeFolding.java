@@ -331,6 +331,16 @@ final class ShapeFolding {
         return new Ints(x.v(), dims, x.dtype());
     }
 
+    /** Steps the row-major multi-index {@code idx} within {@code dims} to the next element. */
+    private static void advance(long[] idx, long[] dims) {
+        for (int i = idx.length - 1; i >= 0; i--) {
+            if (++idx[i] < dims[i]) {
+                return;
+            }
+            idx[i] = 0;
+        }
+    }
+
     private static Ints transpose(Ints x, long[] perm) {
         int r = x.dims().length;
         long[] p = perm;
@@ -353,12 +363,7 @@ final class ShapeFolding {
                 off += idx[i] * in[(int) p[i]];
             }
             out[k] = x.v()[(int) off];
-            for (int i = r - 1; i >= 0; i--) {
-                if (++idx[i] < dims[i]) {
-                    break;
-                }
-                idx[i] = 0;
-            }
+            advance(idx, dims);
         }
         return new Ints(out, dims, x.dtype());
     }
@@ -428,25 +433,13 @@ final class ShapeFolding {
                 off += (first[i] + idx[i] * step[i]) * in[i];
             }
             out[k] = x.v()[(int) off];
-            for (int i = r - 1; i >= 0; i--) {
-                if (++idx[i] < dims[i]) {
-                    break;
-                }
-                idx[i] = 0;
-            }
+            advance(idx, dims);
         }
         return new Ints(out, dims, x.dtype());
     }
 
     private static Ints cast(Ints x, long to) {
-        DType t = switch ((int) to) {
-            case 1 -> DType.FLOAT32;
-            case 11 -> DType.FLOAT64;
-            case 7 -> DType.INT64;
-            case 6 -> DType.INT32;
-            case 9 -> DType.BOOL;
-            default -> null;
-        };
+        DType t = OnnxModelInspector.dtype((int) to);
         if (t == null) {
             throw new IllegalArgumentException("Cast to ONNX element type " + to + " is not supported");
         }
