@@ -149,6 +149,36 @@ class ImportedWeightsTest {
         return gradients(g, r.outputs().get("last_hidden_state"), batch, true);
     }
 
+    /** One import with symbolic batch and sequence, compiled once, serves batches of different shapes. */
+    @Test
+    void oneImportedGraphServesAnyBatchAndSequenceLength() {
+        Path file = Fixtures.file("tiny-bert-opset11.onnx");
+        OnnxMl.ModelProto m = OnnxModelInspector.parse(file);
+        Graph g = new Graph(0);
+        Map<String, Value> in = new LinkedHashMap<>();
+        for (String k : List.of("input_ids", "attention_mask", "token_type_ids")) {
+            in.put(k, g.input(k, DType.INT64, Shape.DYNAMIC, Shape.DYNAMIC));
+        }
+        Value y = OnnxImporter.importInto(g, m, in, "", false, List.of("last_hidden_state")).get("last_hidden_state");
+        var step = executor.compile(g, new ArrayList<>(in.values()), Map.of("y", y));
+        var file1 = executor.load(file);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (long[] bs : new long[][]{{1, 3}, {4, 9}}) {
+            Map<String, HostTensor> feeds = new LinkedHashMap<>();
+            for (String k : in.keySet()) {
+                long[] v = new long[(int) (bs[0] * bs[1])];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = k.equals("input_ids") ? rng.nextInt(30) : k.equals("attention_mask") ? 1 : rng.nextInt(2);
+                }
+                feeds.put(k, HostTensor.of(v, bs));
+            }
+            HostTensor got = step.run(feeds).get("y");
+            assertThat(got.shape()).isEqualTo(Shape.of(bs[0], bs[1], 16));
+            assertThat(Fixtures.maxRelErr(got.toDoubleArray(), file1.run(feeds).get("last_hidden_state")
+                    .toDoubleArray())).as("batch %d x %d", bs[0], bs[1]).isLessThan(1e-5);
+        }
+    }
+
     @Test
     void theEncodersUntieSettingGivesEachUseOfASharedTensorItsOwnParameter() {
         for (boolean untie : new boolean[]{false, true}) {
