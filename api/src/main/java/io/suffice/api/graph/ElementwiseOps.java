@@ -4,14 +4,9 @@ import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.StringJoiner;
 
 /** Elementwise and comparison builders of {@link Graph}, and their {@link Operator} definitions. */
 abstract class ElementwiseOps extends GraphCore {

@@ -1,17 +1,7 @@
 package io.suffice.api.graph;
 
 import io.suffice.api.tensor.DType;
-import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.StringJoiner;
 
 /**
  * A symbolic computation graph, built once in Java and then lowered to ONNX by the runtime. Values are created by

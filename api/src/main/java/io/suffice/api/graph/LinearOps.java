@@ -1,17 +1,12 @@
 package io.suffice.api.graph;
 
-import io.suffice.api.tensor.DType;
-import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.StringJoiner;
 
 /** MatMul and Gemm builders of {@link Graph}, and their {@link Operator} definitions. */
 abstract class LinearOps extends ShapeOps {

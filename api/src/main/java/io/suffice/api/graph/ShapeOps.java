@@ -6,12 +6,8 @@ import io.suffice.api.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.StringJoiner;
 
 /**
  * Shape-manipulating builders of {@link Graph} (Reshape, Slice, Gather, ...), including the forms whose shape operands

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import io.suffice.api.graph.ExecutionConfig;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Value;
-import io.suffice.api.tensor.DType;
 import io.suffice.runtime.engine.Autodiff;
 import io.suffice.runtime.engine.OrtExecutor;
 import org.junit.jupiter.api.Test;
