@@ -5,6 +5,7 @@ import io.suffice.api.graph.ExecutionConfig;
 import io.suffice.api.graph.Executor;
 import io.suffice.api.graph.ExecutorFactory;
 import io.suffice.encoders.onnx.ImportVetting;
+import io.suffice.encoders.onnx.ModelFileWarnings;
 import io.suffice.encoders.onnx.OnnxModelInspector;
 import io.suffice.encoders.onnx.OpsetSupport;
 import io.suffice.encoders.onnx.ExternalDataGuard;
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
  * {@code suffice onnx inspect FILE}: prints what an ONNX model declares (inputs and outputs with symbolic
  * dimensions, opsets, producer, metadata) and whether it can be imported for fine-tuning. The verdict comes from
  * running the importer itself ({@link ImportVetting}); {@code --try-import} adds a forward pass compared with ONNX
- * Runtime and a backward pass. Exit 0 when the file is usable, 1 when it is not (the reason is printed).
+ * Runtime and a backward pass. Exit 0 when the file is usable, 1 when it is not (the reason is printed;
+ * {@link ModelFileWarnings} such as a missing external data file or no declared outputs are printed as warnings).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show an ONNX model's inputs, outputs, opsets and metadata, and vet it.")
@@ -59,6 +61,15 @@ public final class OnnxInspectCommand implements Callable<Integer> {
             out.println(verdict.line());
         }
         out.flush();
-        return 0;
+        return warn(file, model);
+    }
+
+    /** Prints each {@link ModelFileWarnings} line to stderr; 1 when there is one (the file is unusable), else 0. */
+    private int warn(Path file, ai.onnx.proto.OnnxMl.ModelProto model) {
+        List<String> warnings = ModelFileWarnings.of(file, model);
+        var err = spec.commandLine().getErr();
+        warnings.forEach(w -> err.println("warning: " + w));
+        err.flush();
+        return warnings.isEmpty() ? 0 : 1;
     }
 }
