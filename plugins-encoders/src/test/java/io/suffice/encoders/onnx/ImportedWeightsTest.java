@@ -149,6 +149,62 @@ class ImportedWeightsTest {
         return gradients(g, r.outputs().get("last_hidden_state"), batch, true);
     }
 
+    /**
+     * The text pipeline's independent fixture (tools/fixtures/bert_tiny.py): its opset-11 and opset-14 exports with
+     * symbolic batch and sequence, fed the unpadded [3, 13] batch; gradients of sum(y * w) against its PyTorch
+     * reference, each tensor relative to its largest entry floored at 1e-3 of the largest gradient entry.
+     */
+    @Test
+    void textPipelineBertFixtureGradientsMatchPytorchAtOpsets11And14() {
+        JsonNode ref = Fixtures.json("bert-tiny/reference.json");
+        for (String opset : List.of("11", "14")) {
+            OnnxMl.ModelProto m = OnnxModelInspector.parse(Fixtures.file("bert-tiny/bert-tiny-opset" + opset
+                    + ".onnx"));
+            Graph g = new Graph(0);
+            Map<String, Value> in = new LinkedHashMap<>();
+            Map<String, HostTensor> feeds = new LinkedHashMap<>();
+            for (String k : List.of("input_ids", "attention_mask", "token_type_ids")) {
+                in.put(k, g.input(k, DType.INT64, Shape.DYNAMIC, Shape.DYNAMIC));
+                feeds.put(k, Fixtures.longs(ref.get(k)));
+            }
+            Value y = OnnxImporter.importInto(g, m, in, "", true, List.of("last_hidden_state"))
+                    .get("last_hidden_state");
+            Value w = g.constant(Fixtures.floats(ref.get("loss_weights")));
+            List<Value> params = g.parameters();
+            List<Value> grads = Autodiff.standard().gradients(g.reduceSum(g.mul(y, w), false), params);
+            Map<String, Value> outs = new LinkedHashMap<>();
+            outs.put("y", y);
+            for (int i = 0; i < params.size(); i++) {
+                outs.put("grad_" + i, grads.get(i));
+            }
+            List<Value> inputs = new ArrayList<>(params);
+            inputs.addAll(in.values());
+            Map<String, HostTensor> all = new HashMap<>(ParameterStore.of(g).asMap());
+            all.putAll(feeds);
+            Map<String, HostTensor> r = executor.compile(g, inputs, outs).run(all);
+            assertThat(Fixtures.maxRelErr(r.get("y").toDoubleArray(),
+                    Fixtures.doubles(ref.get("last_hidden_state").get("data")))).isLessThan(1e-5);
+            JsonNode want = ref.get("gradients_opset" + opset);
+            double largest = 0;
+            for (JsonNode t : want) {
+                for (double v : Fixtures.doubles(t.get("data"))) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+            }
+            double worst = 0;
+            for (var it = want.fields(); it.hasNext(); ) {
+                var e = it.next();
+                int i = params.stream().map(Value::name).toList().indexOf(e.getKey());
+                assertThat(i).as("parameter " + e.getKey()).isNotNegative();
+                worst = Math.max(worst, relErr(r.get("grad_" + i).toDoubleArray(),
+                        Fixtures.doubles(e.getValue().get("data")), 1e-3 * largest));
+            }
+            assertThat(worst).as("opset " + opset).isLessThan(1e-4);
+            System.out.printf("bert-tiny opset %s, symbolic batch and sequence: %d gradients, worst %.2g%n", opset,
+                    want.size(), worst);
+        }
+    }
+
     /** One import with symbolic batch and sequence, compiled once, serves batches of different shapes. */
     @Test
     void oneImportedGraphServesAnyBatchAndSequenceLength() {
