@@ -90,7 +90,7 @@ class ImportVettingTest {
                 }
             }
         }
-        assertThat(ok).isGreaterThanOrEqualTo(13);
+        assertThat(ok).isGreaterThanOrEqualTo(16);
         assertThat(refused).as(String.join("\n", refused)).hasSize(2);
         String both = OnnxInspectCommandTest.run(dir, "onnx", "inspect", dir.resolve("refused-ops.onnx").toString())
                 .out();
