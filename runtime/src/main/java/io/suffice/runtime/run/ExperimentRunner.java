@@ -36,11 +36,14 @@ public final class ExperimentRunner {
     private final Provider<Optimizer> optimizers;
     private final Provider<Encoder> encoders;
     private final StopSignal stop;
+    private final ExecutionConfig execution;
 
     @Inject
     ExperimentRunner(ExperimentConfig config, Provider<DownstreamTask> tasks, Provider<Dataset> datasets,
-                     Provider<Optimizer> optimizers, Provider<Encoder> encoders, StopSignal stop) {
+                     Provider<Optimizer> optimizers, Provider<Encoder> encoders, StopSignal stop,
+                     ExecutionConfig execution) {
         this.config = config;
+        this.execution = execution;
         this.stop = stop;
         this.tasks = tasks;
         this.datasets = datasets;
@@ -98,7 +101,7 @@ public final class ExperimentRunner {
             String device = config.run().device();
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
                     encoders, metrics, terminal,
-                    () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
+                    () -> new OrtExecutor(execution.withDevice(device)));
             String taskName = config.components().get("task").name();
             RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),
                     mode == RunIdentity.Mode.EXPORT ? List.of("onnx") : config.run().export(),
