@@ -58,7 +58,7 @@ start() {
     exit 1
   fi
   # An empty state folder: old jobs must not come back.
-  rm -rf "$dir/state" "$dir/spool"
+  rm -rf "$dir/state" "$dir/spool" "$dir/jobcomp.txt" "$dir"/*.log
   mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
   chmod 700 "$dir/munge"
   local host user cpus ctld_port slurmd_port

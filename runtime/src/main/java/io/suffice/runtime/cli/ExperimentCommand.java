@@ -81,6 +81,12 @@ final class ExperimentCommand {
         print(outcome, cli.getOut());
         if (outcome.interrupted() != null) {
             Path folder = outcome.folder();
+            if (arm != null) {
+                // the arm's own folder holds its checkpoint: running the arm again continues from it
+                cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; arm " + arm
+                        + " continues from its checkpoint when requeued, or with: suffice sweep resubmit " + folder);
+                return outcome.interrupted().exitStatus();
+            }
             cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; resume with: suffice run "
                     + folder.resolve("config.yaml") + " --set run.resume=" + folder);
             return outcome.interrupted().exitStatus();

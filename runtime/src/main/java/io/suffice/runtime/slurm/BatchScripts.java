@@ -75,8 +75,11 @@ public record BatchScripts(Path runFolder, Path workDir, List<String> launcher, 
                 if kill -0 "$arm" 2>/dev/null || [ "$status" -gt 128 ]; then wait "$arm"; status=$?; fi
                 # 143: the arm checkpointed on SIGTERM (preemption, or the time limit drawing near). Unless the job
                 # is being cancelled, put it back in the queue; the requeued arm resumes from its checkpoint.
-                if [ "$status" -eq 143 ] && scontrol -o show job "$SLURM_JOB_ID" | grep -q 'JobState=RUNNING'; then
-                  scontrol requeue "$SLURM_JOB_ID" && exit 0
+                # (An array's job id names every task of it: select this task's own record, requeue only this task.)
+                task="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
+                if [ "$status" -eq 143 ] && scontrol -o show job "$SLURM_JOB_ID" | grep "^JobId=$SLURM_JOB_ID " \
+                    | grep -q 'JobState=RUNNING'; then
+                  scontrol requeue "$task" && exit 0
                 fi
                 exit "$status"
                 """);
