@@ -107,7 +107,7 @@ class SlurmSweepIT {
     @Test
     void anArmKilledByScancelIsResubmittedAloneAndResumesFromItsCheckpoint() throws Exception {
         Result r = suffice(env, "run", home(XOR), "--set", "sweep.optimizer.stepsize=[100, 1000]",
-                "--set", "task.steps=4000", "--set", "task.log-every=50", "--set", "run.checkpoint-every=200",
+                "--set", "task.steps=2000", "--set", "task.log-every=50", "--set", "run.checkpoint-every=200",
                 "--set", "run.executor=slurm", "--output", "runs");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         Path folder = runFolder(r);
@@ -116,7 +116,8 @@ class SlurmSweepIT {
         Path arm1 = folder.resolve("001-optimizer.stepsize=1000");
         await(() -> Files.exists(arm1.resolve("checkpoint.safetensors")), "arm 1's first checkpoint");
         assertThat(exec(cwd, env, 30, "scancel", job + "_1").status()).isZero();
-        await(() -> !BUSY.contains(state(collect)), "the collect job ending");
+        await(() -> ended(job + "_0") && ended(job + "_1") && ended(collect),
+                "the arms and the collect job ending");
 
         Result status = suffice(env, "sweep", "status", folder.toString());
         assertThat(status.status()).as(status.err()).isZero();
@@ -127,16 +128,17 @@ class SlurmSweepIT {
         assertThat(again.status()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("(1 array task(s)");
         String last = Files.readString(folder.resolve("slurm/submissions.json"));
-        assertThat(last.replaceAll("\\s", "")).containsPattern("\"arms\":\\[1\\],\"job\":\"" + job(again, "arms"));
+        assertThat(last.replaceAll("\\s", "")).contains("\"kind\":\"arms\",\"job\":\"" + job(again, "arms")
+                + "\",\"arms\":[1]");
         assertThat(count(folder.resolve("000-optimizer.stepsize=100/run.log"), "running task")).isEqualTo(1);
         String log = Files.readString(arm1.resolve("run.log"));
         assertThat(count(arm1.resolve("run.log"), "running task")).isEqualTo(2);
-        Matcher m = Pattern.compile("resumed from \\S+ at step (\\d+) of 4000").matcher(log);
+        Matcher m = Pattern.compile("resumed from \\S+ at step (\\d+) of 2000").matcher(log);
         assertThat(m.find()).as(log).isTrue();
-        assertThat(Long.parseLong(m.group(1))).isBetween(200L, 3999L);
+        assertThat(Long.parseLong(m.group(1))).isBetween(200L, 1999L);
         List<Long> steps = Files.readAllLines(arm1.resolve("metrics.csv")).stream().skip(1)
                 .map(l -> Long.parseLong(l.substring(0, l.indexOf(',')))).toList();
-        assertThat(steps).hasSize(4000 / 50 + 1).isSorted().doesNotHaveDuplicates().startsWith(0L).endsWith(4000L);
+        assertThat(steps).hasSize(2000 / 50 + 1).isSorted().doesNotHaveDuplicates().startsWith(0L).endsWith(2000L);
         assertThat(Files.readAllLines(folder.resolve("sweep.csv"))).hasSize(3)
                 .allMatch(l -> l.startsWith("arm,") || l.contains(",ok,"));
     }
@@ -157,7 +159,7 @@ class SlurmSweepIT {
         await(() -> "PENDING".equals(state(task)), "the arm back in the queue");
         // Slurm holds a requeued job for two minutes (BeginTime); let it start now
         assertThat(exec(cwd, env, 30, "scontrol", "update", "JobId=" + task, "StartTime=now").status()).isZero();
-        await(() -> !BUSY.contains(state(job(r, "collect"))), "the collect job ending");
+        await(() -> ended(task) && ended(job(r, "collect")), "the arm and the collect job ending");
 
         String log = Files.readString(folder.resolve("run.log"));
         Matcher m = Pattern.compile("resumed from \\S+ at step (\\d+) of 60").matcher(log);
@@ -220,7 +222,7 @@ class SlurmSweepIT {
             folder = s.findFirst().orElseThrow();
         }
         String submissions = Files.readString(folder.resolve("slurm/submissions.json")).replaceAll("\\s", "");
-        assertThat(submissions).contains("\"arms\":[0,1],\"job\":\"" + m.group(1) + "\"")
+        assertThat(submissions).contains("\"job\":\"" + m.group(1) + "\",\"arms\":[0,1]")
                 .contains("\"refused\":\"sbatch:error:Batchjobsubmissionfailed:refusedhere\"");
     }
 
@@ -255,14 +257,20 @@ class SlurmSweepIT {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
-    /** The scheduler's state of a job or array task, or "" once it is unknown. */
+    /** The scheduler's state of a job or array task ("" once it is unknown), or null when squeue failed. */
     private String state(String job) {
         try {
             Result r = exec(cwd, env, 30, "squeue", "-h", "--states=all", "-j", job, "-o", "%T");
-            return r.status() == 0 ? r.out().strip().lines().findFirst().orElse("") : "";
+            return r.status() == 0 ? r.out().strip().lines().findFirst().orElse("") : null;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether the scheduler has seen the job or task end (a failed squeue says nothing). */
+    private boolean ended(String job) {
+        String s = state(job);
+        return s != null && !BUSY.contains(s);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -117,6 +117,11 @@ public final class ExperimentRunner {
                         public void continueFrom(Path parentCsv, long before) {
                             metrics.continueFrom(parentCsv, before);
                         }
+
+                        @Override
+                        public void flush() {
+                            metrics.flush();
+                        }
                     }, context::progress, stop, resume));
             try {
                 return task.run(context);

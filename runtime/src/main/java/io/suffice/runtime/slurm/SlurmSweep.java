@@ -193,20 +193,41 @@ public final class SlurmSweep {
         return out;
     }
 
-    /** The scheduler's state of one job, or null when it is unknown (finished long ago, or never existed). */
+    /**
+     * The scheduler's state of one job, or null when it is unknown (finished long ago, or never existed).
+     *
+     * @throws IllegalStateException when squeue fails (a controller that does not answer), with its message
+     */
     public String jobState(String job) {
         SlurmCommands.Result r = slurm.run(null, "squeue", "-h", "--states=all", "-j", job, "-o", "%T");
-        if (!r.ok() || r.out().isBlank()) {
-            return null;
+        if (!r.ok()) {
+            if (r.message().contains("Invalid job id")) {
+                return null;
+            }
+            throw new IllegalStateException("squeue -j " + job + " failed: " + r.message());
         }
-        return r.out().strip().lines().findFirst().orElse(null);
+        return r.out().isBlank() ? null : r.out().strip().lines().findFirst().orElse(null);
     }
 
-    /** Waits until job {@code job} has left the queue (ended, or forgotten by the scheduler). */
+    /**
+     * Waits until job {@code job} has left the queue (ended, or forgotten by the scheduler). A squeue that fails
+     * (a busy controller) is asked again; ten failures in a row end the wait with the last message.
+     */
     public void waitFor(String job) {
+        int failures = 0;
         try {
             while (true) {
-                String state = jobState(job);
+                String state;
+                try {
+                    state = jobState(job);
+                    failures = 0;
+                } catch (IllegalStateException e) {
+                    if (++failures >= 10) {
+                        throw e;
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                    continue;
+                }
                 if (state == null || !(QUEUED.contains(state) || RUNNING.contains(state))) {
                     return;
                 }
@@ -272,10 +293,15 @@ public final class SlurmSweep {
         AtomicFiles.write(folder.resolve("arms.json"), out -> JSON.writeValue(out, Map.of("arms", list)));
     }
 
-    /** Appends one entry to {@code slurm/submissions.json}. */
+    /** Appends one entry to {@code slurm/submissions.json}, its keys in a fixed order. */
     private static void record(Path folder, Map<String, Object> entry) {
         List<Map<String, Object>> all = new ArrayList<>(submissions(folder));
-        Map<String, Object> e = new LinkedHashMap<>(entry);
+        Map<String, Object> e = new LinkedHashMap<>();
+        for (String key : List.of("kind", "job", "after", "arms", "refused")) {
+            if (entry.containsKey(key)) {
+                e.put(key, entry.get(key));
+            }
+        }
         e.put("time", Instant.now().toString());
         all.add(e);
         AtomicFiles.write(folder.resolve("slurm/submissions.json"),
