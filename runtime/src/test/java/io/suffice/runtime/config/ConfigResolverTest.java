@@ -100,7 +100,7 @@ class ConfigResolverTest {
                 .hasMessage("optimiser: unknown config section; choices: [run, sweep, task, dataset, encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
                 .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device, "
-                        + "checkpoint-every, resume, export]");
+                        + "checkpoint-every, resume, export, executor, slurm]");
     }
 
     @Test
