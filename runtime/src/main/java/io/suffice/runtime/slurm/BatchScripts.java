@@ -77,8 +77,8 @@ public record BatchScripts(Path runFolder, Path workDir, List<String> launcher, 
                 # is being cancelled, put it back in the queue; the requeued arm resumes from its checkpoint.
                 # (An array's job id names every task of it: select this task's own record, requeue only this task.)
                 task="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
-                if [ "$status" -eq 143 ] && scontrol -o show job "$SLURM_JOB_ID" | grep "^JobId=$SLURM_JOB_ID " \
-                    | grep -q 'JobState=RUNNING'; then
+                own="$(scontrol -o show job "$SLURM_JOB_ID" | grep "^JobId=$SLURM_JOB_ID ")"
+                if [ "$status" -eq 143 ] && [[ "$own" == *"JobState=RUNNING"* ]]; then
                   scontrol requeue "$task" && exit 0
                 fi
                 exit "$status"
