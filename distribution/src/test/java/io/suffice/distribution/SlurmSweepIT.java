@@ -58,6 +58,9 @@ class SlurmSweepIT {
             env.put("SLURM_TEST_SLURMD_PORT", String.valueOf(b.getLocalPort()));
         }
         env.put("SLURM_TEST_CPUS", "2");
+        // Every arm is a JVM of a few seconds: the client compiler and one GC thread halve its CPU time on 2 cores
+        // (the results do not depend on the JIT: Java's floating point is strict, the training runs in ONNX Runtime)
+        env.put("SUFFICE_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         Result r = exec(cluster, env, 90, "bash", System.getProperty("slurm.testcluster"), "start",
                 cluster.toString());
         assertThat(r.status()).as("testcluster start: " + r.out() + r.err()).isZero();
