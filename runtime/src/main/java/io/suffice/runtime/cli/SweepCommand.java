@@ -57,13 +57,8 @@ final class SweepCommand implements Runnable {
         }
     }
 
-    private static SlurmSweep slurm() {
-        return new SlurmSweep(new SlurmCommands(System.getenv()));
-    }
-
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "One line per arm: pending, running, done, failed, diverged, interrupted or missing.")
-    static final class Status implements Callable<Integer> {
+    /** A subcommand on one run folder. */
+    abstract static class OnFolder implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN_FOLDER", description = "the sweep's run folder")
         Path folder;
 
@@ -73,9 +68,21 @@ final class SweepCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        Folder read() {
+            return Folder.read(sweep.parent, folder);
+        }
+    }
+
+    private static SlurmSweep slurm() {
+        return new SlurmSweep(new SlurmCommands(System.getenv()));
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "One line per arm: pending, running, done, failed, diverged, interrupted or missing.")
+    static final class Status extends OnFolder {
         @Override
         public Integer call() {
-            Folder f = Folder.read(sweep.parent, folder);
+            Folder f = read();
             slurm().statusLines(f.path(), f.arms()).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
@@ -84,19 +91,10 @@ final class SweepCommand implements Runnable {
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = "Write sweep.csv and the sweep figures from the arms' folders (as a local sweep does); "
                     + "exit 1 while an arm has not finished.")
-    static final class Collect implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "RUN_FOLDER", description = "the sweep's run folder")
-        Path folder;
-
-        @CommandLine.ParentCommand
-        SweepCommand sweep;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Collect extends OnFolder {
         @Override
         public Integer call() {
-            Folder f = Folder.read(sweep.parent, folder);
+            Folder f = read();
             RunOutcome outcome = SweepCollection.collect(f.path(), f.config(), f.arms());
             List<ArmState> unfinished = f.arms().stream().filter(a -> !a.status().equals("ok")
                     && !a.status().equals("diverged")).toList();
@@ -115,23 +113,14 @@ final class SweepCommand implements Runnable {
     @Command(name = "resubmit", mixinStandardHelpOptions = true,
             description = "Submit again only the arms that are missing, failed or interrupted (they resume from "
                     + "their checkpoints), plus a new collect job.")
-    static final class Resubmit implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "RUN_FOLDER", description = "the sweep's run folder")
-        Path folder;
-
+    static final class Resubmit extends OnFolder {
         @CommandLine.Option(names = "--wait", description = "wait until the new collect job has ended; exit 0 "
                 + "only if every arm succeeded")
         boolean await;
 
-        @CommandLine.ParentCommand
-        SweepCommand sweep;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
-            Folder f = Folder.read(sweep.parent, folder);
+            Folder f = read();
             SlurmSweep slurm = slurm();
             var out = spec.commandLine().getOut();
             Submission s = slurm.resubmit(f.path(), f.config(), f.arms());
