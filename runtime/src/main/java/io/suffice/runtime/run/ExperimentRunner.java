@@ -37,6 +37,7 @@ public final class ExperimentRunner {
     private final Provider<Encoder> encoders;
     private final StopSignal stop;
     private final ExecutionConfig execution;
+    private Provider<java.util.Optional<Encoder>> textEncoders = java.util.Optional::empty;
 
     @Inject
     ExperimentRunner(ExperimentConfig config, Provider<DownstreamTask> tasks, Provider<Dataset> datasets,
@@ -49,6 +50,13 @@ public final class ExperimentRunner {
         this.datasets = datasets;
         this.optimizers = optimizers;
         this.encoders = encoders;
+    }
+
+    /** The optional {@code text-encoder} section's encoders (Guice sets it; absent in hand-made runners). */
+    @Inject(optional = true)
+    void textEncoders(@com.google.inject.name.Named(ExperimentModule.TEXT_ENCODER)
+                      Provider<java.util.Optional<Encoder>> p) {
+        this.textEncoders = p;
     }
 
     /**
@@ -102,6 +110,7 @@ public final class ExperimentRunner {
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
                     encoders, metrics, terminal,
                     () -> new OrtExecutor(execution.withDevice(device)));
+            context.textEncoders(textEncoders);
             String taskName = config.components().get("task").name();
             RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),
                     mode == RunIdentity.Mode.EXPORT ? List.of("onnx") : config.run().export(),

@@ -1,6 +1,7 @@
 package io.suffice.encoders.onnx.cli;
 
 import io.suffice.api.graph.OnnxModelInfo;
+import io.suffice.encoders.onnx.ModelFileWarnings;
 import io.suffice.encoders.onnx.OnnxImporter;
 import io.suffice.encoders.onnx.OnnxModelInspector;
 import io.suffice.encoders.onnx.OpsetSupport;
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code suffice onnx inspect FILE}: prints what an ONNX model declares (inputs and outputs with symbolic
  * dimensions, opsets, producer, metadata) and whether it can be imported for fine-tuning. Exit 0 when the file is
- * usable, 1 when it is not (the reason is printed).
+ * usable, 1 when it is not (the reason is printed; {@link ModelFileWarnings} such as a missing external data file or
+ * no declared outputs are printed as warnings).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show an ONNX model's inputs, outputs, opsets and metadata, and vet it.")
@@ -43,6 +45,15 @@ public final class OnnxInspectCommand implements Callable<Integer> {
         out.println(bad.isEmpty() ? "trainable import: possible"
                 : "trainable import: not possible, no rule for " + String.join(", ", bad));
         out.flush();
-        return 0;
+        return warn(file, model);
+    }
+
+    /** Prints each {@link ModelFileWarnings} line to stderr; 1 when there is one (the file is unusable), else 0. */
+    private int warn(Path file, ai.onnx.proto.OnnxMl.ModelProto model) {
+        List<String> warnings = ModelFileWarnings.of(file, model);
+        var err = spec.commandLine().getErr();
+        warnings.forEach(w -> err.println("warning: " + w));
+        err.flush();
+        return warnings.isEmpty() ? 0 : 1;
     }
 }
