@@ -165,9 +165,25 @@ public final class ConfigResolver {
             }
             r.put("export", export);
         }
+        String executor = String.valueOf(s.getOrDefault("executor", "local")).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!SlurmSettings.EXECUTORS.contains(executor)) {
+            throw new ConfigException("run.executor = " + executor + ": choices: " + SlurmSettings.EXECUTORS);
+        }
+        Map<String, Object> slurmResolved = new LinkedHashMap<>();
+        SlurmSettings slurm = SlurmSettings.parse(s.get("slurm"), slurmResolved);
+        if (executor.equals("slurm")) {
+            r.put("executor", executor);
+            r.put("slurm", slurmResolved);
+            if (slurm.wantsGpu() && !s.containsKey("device")) {
+                device = "cuda"; // the arm asked Slurm for a GPU: use it
+                r.put("device", device);
+            }
+        } else if (s.containsKey("executor")) {
+            r.put("executor", executor);
+        }
         resolved.put("run", r);
         return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel, device,
-                checkpointEvery, resume, export);
+                checkpointEvery, resume, export, executor, slurm);
     }
 
     private ComponentSelection component(String section, PluginKind kind, Map<String, Object> s) {

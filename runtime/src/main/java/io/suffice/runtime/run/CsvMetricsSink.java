@@ -93,6 +93,18 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
         }
     }
 
+    /** Writes the buffered rows to the file now. */
+    public synchronized void flush() {
+        if (out != null) {
+            try {
+                out.flush();
+                lastFlush = System.nanoTime();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+        }
+    }
+
     static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);

@@ -67,6 +67,13 @@ public final class TrainingCore implements Trainer {
 
         /** Writes the rows of {@code parentCsv} with a step below {@code before} first (once, before any row). */
         void continueFrom(Path parentCsv, long before);
+
+        /**
+         * Writes buffered rows to disk. Called before each checkpoint, so that the history on disk covers every
+         * checkpoint even when the process is killed afterwards (a resumed run keeps the rows before its step).
+         */
+        default void flush() {
+        }
     }
 
     /**
@@ -312,6 +319,7 @@ public final class TrainingCore implements Trainer {
 
         /** Writes the checkpoint of the state before measurement {@code t}; returns its path. */
         private Path checkpoint(long t) {
+            metrics.flush();
             Map<String, double[]> w = new LinkedHashMap<>();
             windows.forEach((k, v) -> w.put(k, v.state()));
             Map<String, double[]> l = new LinkedHashMap<>();

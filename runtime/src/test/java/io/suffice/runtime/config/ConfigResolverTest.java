@@ -101,7 +101,7 @@ class ConfigResolverTest {
                         + "text-encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
                 .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device, "
-                        + "checkpoint-every, resume, export]");
+                        + "checkpoint-every, resume, export, executor, slurm]");
     }
 
     @Test
