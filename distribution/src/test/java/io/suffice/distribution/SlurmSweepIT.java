@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SlurmSweepIT {
     private static final String XOR = "experiments/large-stepsize-xor.yaml";
     private static final String CLIP = "experiments/clip-jghm.yaml";
-    private static final Set<String> BUSY = Set.of("PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "REQUEUED");
+    private static final Set<String> BUSY = Set.of("PENDING", "RUNNING", "COMPLETING", "CONFIGURING", "REQUEUED",
+            "REQUEUE_HOLD", "REQUEUE_FED", "SIGNALING", "STAGE_OUT", "SUSPENDED", "RESIZING");
 
     @TempDir
     static Path cluster;
@@ -166,7 +167,7 @@ class SlurmSweepIT {
 
         String log = Files.readString(folder.resolve("run.log"));
         Matcher m = Pattern.compile("resumed from \\S+ at step (\\d+) of 60").matcher(log);
-        assertThat(m.find()).as(log).isTrue();
+        assertThat(m.find()).as("%s%nscheduler: %s%nslurm logs:%n%s", log, state(task), slurmLogs(folder)).isTrue();
         assertThat(Long.parseLong(m.group(1))).isBetween(5L, 59L);
         assertThat(Files.readString(folder.resolve("summary.json"))).contains("\"status\" : \"ok\"");
         Result local = suffice(env, concat(new String[]{"run", home(CLIP)}, clip, new String[]{"--output", "local"}));
@@ -270,10 +271,21 @@ class SlurmSweepIT {
         }
     }
 
-    /** Whether the scheduler has seen the job or task end (a failed squeue says nothing). */
+    /** Whether the scheduler has seen the job or task end (a failed or empty squeue answer says nothing). */
     private boolean ended(String job) {
         String s = state(job);
-        return s != null && !BUSY.contains(s);
+        return s != null && !s.isEmpty() && !BUSY.contains(s);
+    }
+
+    /** The batch jobs' own output, to tell why an arm did not resume. */
+    private static String slurmLogs(Path folder) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> logs = Files.list(folder.resolve("slurm/logs"))) {
+            for (Path p : logs.sorted().toList()) {
+                out.append("== ").append(p.getFileName()).append('\n').append(Files.readString(p));
+            }
+        }
+        return out.toString();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
