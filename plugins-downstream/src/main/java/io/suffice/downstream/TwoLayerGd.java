@@ -72,13 +72,15 @@ public final class TwoLayerGd implements DownstreamTask {
         Activation phi = Activation.of(settings.activation(), settings.leakiness(), settings.huber());
         boolean minibatch = settings.batchSize() > 0 && settings.batchSize() < n;
         DType dtype = settings.precision().equals(TwoLayerGdSettings.FLOAT32) ? DType.FLOAT32 : DType.FLOAT64;
+        Batch heldOut = context.dataset().heldOut().orElse(null);
         TwoLayerGraph net = TwoLayerGraph.build(d, settings.width(), phi,
                 initialWeights(context.seed(), settings.width(), d, settings.initScale()),
-                minibatch ? settings.batchSize() : 0, dtype);
+                minibatch ? settings.batchSize() : 0, dtype, settings.neuronMargins(), heldOut == null ? 0 : heldOut.size());
 
         PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
         TrainingPlan.Builder plan = TrainingPlan.builder("two-layer-gd", net.graph, net.objective, net.store,
-                        context.optimizer(), batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
+                        context.optimizer(), withHeldOut(batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
+                                heldOut, dtype),
                         settings.steps())
                 .loss(net.risk)
                 .lossName(LogisticDiagnostics.RISK)
@@ -90,7 +92,9 @@ public final class TwoLayerGd implements DownstreamTask {
         net.metrics.forEach(plan::metric);
         TrainingResult result = context.trainer().fit(plan.build());
         Map<String, Double> summary = new LinkedHashMap<>();
-        for (String k : LogisticDiagnostics.COLUMNS) {
+        List<String> reported = new java.util.ArrayList<>(LogisticDiagnostics.COLUMNS);
+        net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
+        for (String k : reported) {
             summary.put("final_" + k, last(result, k));
         }
         summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
@@ -133,6 +137,24 @@ public final class TwoLayerGd implements DownstreamTask {
         return step -> {
             drawBatch(perm, rows, StepRandom.of(seed, BATCH_STREAM, step));
             return Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys, TwoLayerGraph.BATCH, rows);
+        };
+    }
+
+    /**
+     * {@code source}'s inputs plus, when {@code heldOut} is not null, its {@code x}, {@code y} as
+     * {@value TwoLayerGraph#X_TEST}, {@value TwoLayerGraph#Y_TEST} (the same tensors every step).
+     */
+    static BatchSource withHeldOut(BatchSource source, Batch heldOut, DType dtype) {
+        if (heldOut == null) {
+            return source;
+        }
+        HostTensor xt = Tensors.asFloat(heldOut.get("x"), dtype);
+        HostTensor yt = Tensors.asFloat(heldOut.get("y"), dtype);
+        return step -> {
+            Map<String, HostTensor> in = new LinkedHashMap<>(source.batch(step));
+            in.put(TwoLayerGraph.X_TEST, xt);
+            in.put(TwoLayerGraph.Y_TEST, yt);
+            return in;
         };
     }
 
