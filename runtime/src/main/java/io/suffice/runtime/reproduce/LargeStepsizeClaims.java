@@ -134,7 +134,7 @@ final class LargeStepsizeClaims {
             }
             double factor = max / first;
             pass.add(factor <= RATE_FACTOR);
-            measured.add(label(a) + ": x" + fmt(factor));
+            measured.add(label(a) + ": x" + fmt(factor) + " (from " + fmt(first) + ")");
         }
         Outcome o = SpreadRules.everySeed(pass);
         return new Verdict(figure, claim, measured.isEmpty() ? "no oscillating arm" : "max(eta t L)/value at t0: "
