@@ -206,6 +206,13 @@ public final class MetricPlots {
         XYSeries s = new XYSeries(NEVER_LABEL, true, true);
         never.forEach(p -> s.add(p[0], at));
         marks.addSeries(s);
+        // the swept axis spans the markers too (logarithmic when the stepsizes with and without "never" span decades)
+        XYSeriesCollection both = new XYSeriesCollection();
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            both.addSeries(data.getSeries(i));
+        }
+        both.addSeries(s);
+        plot.setDomainAxis(axis(key, both, true));
         XYLineAndShapeRenderer markers = new XYLineAndShapeRenderer(false, true);
         markers.setSeriesPaint(0, Color.BLACK);
         markers.setSeriesShape(0, new java.awt.Polygon(new int[]{0, 6, -6}, new int[]{-7, 5, 5}, 3));

@@ -128,6 +128,8 @@ class MetricPlotsTest {
         }
         assertThat(chart.getXYPlot().getRangeAxis().getUpperBound()).isGreaterThan(marks.getYValue(0, 0));
         assertThat(chart.getXYPlot().getRangeAxis().getLowerBound()).isLessThan(17);
+        // stepsizes 100 .. 1e5 with and without "never": a logarithmic swept axis that shows the markers' positions
+        assertThat(chart.getXYPlot().getDomainAxis()).isInstanceOf(org.jfree.chart.axis.LogAxis.class);
         assertThat(MetricPlots.isNever("steps_to_target", -1)).isTrue();
         assertThat(MetricPlots.isNever("final_margin", -1)).isFalse();
     }
