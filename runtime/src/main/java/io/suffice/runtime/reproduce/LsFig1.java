@@ -115,8 +115,12 @@ final class LsFig1 implements Reproduction {
         }
         double mcSe = testN > 0 ? Math.sqrt(2 * meanAcc * (1 - meanAcc) / testN) : 0;
         SpreadRules.Gap gap = SpreadRules.gapOf(accLarge, accSmall, mcSe);
+        long smallIncreases = pairs.values().stream().mapToLong(p -> (long) Results.summary(p[0], "risk_increases"))
+                .max().orElse(0);
         String sizes = "large eta " + LargeStepsizeClaims.fmt(large) + " vs small eta " + LargeStepsizeClaims.fmt(small)
-                + (oscillated ? "" : " (large did not oscillate)");
+                + (oscillated ? "" : " (large did not oscillate)")
+                + (smallIncreases > 0 ? " (the small stepsize is not monotone either: up to " + smallIncreases
+                + " risk increases)" : "");
         List<Verdict> out = new ArrayList<>();
         out.add(new Verdict(id() + "/a-risk", "The large stepsize ends at a lower training risk.",
                 sizes + "; final risk large vs small: " + String.join("; ", riskText), "lower risk with the large "
