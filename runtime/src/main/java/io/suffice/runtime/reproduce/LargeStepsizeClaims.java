@@ -219,7 +219,7 @@ final class LargeStepsizeClaims {
     }
 
     private static String shortKey(String key) {
-        return key.equals(STEPSIZE) ? "eta" : key.substring(key.lastIndexOf('.') + 1);
+        return key.equals(STEPSIZE) ? "eta" : key;
     }
 
     static String orNotRun(String problem) {

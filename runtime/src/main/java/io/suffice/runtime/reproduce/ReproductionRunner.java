@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 /**
  * Runs reproductions into one folder: for each figure, its parts through the normal launcher (the user's
  * {@code --set} applied to every part, after the scale's settings), each part's run folder under
- * {@code <out>/<figure>/}; then the figure's rule judges the results and draws its panels into
+ * {@code <out>/<figure>/} (named {@code <figure>-<part>-<timestamp>}); then the figure's rule judges the results and draws its panels into
  * {@code <out>/<figure>/}. Writes {@code <out>/verdicts.csv} (all figures), {@code <out>/timings.csv} (wall time per
  * figure) and {@code <out>/report.html}. A figure whose part cannot be configured or fails gets verdicts
  * {@code inconclusive} saying why; the other figures go on.
@@ -98,6 +98,9 @@ public final class ReproductionRunner {
                     }
                     tree = CommandLineOverrides.apply(tree, overrides, registry, warn);
                     tree = tree.with("run.output", dir.toString());
+                    if (!overrides.stream().anyMatch(o -> o.startsWith("run.name="))) {
+                        tree = tree.with("run.name", figure.id() + "-" + part.name());
+                    }
                     ExperimentConfig config = resolver.resolve(tree, figure.id() + "-" + part.name());
                     LOG.info("reproduce {} ({}): part {}", figure.id(), scale.label(), part.name());
                     RunOutcome outcome = launcher.launch(config, null);
