@@ -34,7 +34,10 @@ import java.util.SplittableRandom;
  * minibatches), {@code param_norm} {@code ||W||_F}, {@code normalized_margin} {@code min_i y_i f(x_i)/||W||_F} and
  * {@code accuracy} (see {@link LogisticDiagnostics}); rows go to the metrics every {@code log-every} steps and at the
  * last, and every measurement feeds the {@link PhaseTransitionTracker}. A non-finite value stops the run with a
- * {@link io.suffice.api.train.TrainingDivergedException}. The summary holds the final diagnostics ({@code final_*}),
+ * {@link io.suffice.api.train.TrainingDivergedException}. With {@code neuron-margins} every neuron's own normalized
+ * margin {@code neuron_margin_j} is measured too, and with a dataset that has held-out examples
+ * ({@link io.suffice.api.data.Dataset#heldOut()}) {@code test_accuracy} (see {@link TwoLayerGraph#build(int, int,
+ * Activation, double[], int, DType, boolean, int)}). The summary holds the final diagnostics ({@code final_*}),
  * {@code phase_transition_step} (last risk increase), {@code risk_increases}, {@code steps_to_target} (-1 if never),
  * {@code normalized_margin_at_transition} and {@code max_risk}. {@code run.export: [onnx]} writes {@code two-layer}:
  * {@code x -> f(x)}. {@code precision: float32} builds the same graph in float32 with ONNX Runtime's float32 kernels

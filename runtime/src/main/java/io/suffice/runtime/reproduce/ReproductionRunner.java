@@ -125,24 +125,28 @@ public final class ReproductionRunner {
             double wall = (System.nanoTime() - start) / 1e9;
             boolean complete = parts.stream().allMatch(p -> results.problem(p.name()) == null);
             runs.add(new FigureRun(figure, verdicts, wall, dir, complete));
-            write(runs, scale, out);
+            write(runs, scale, overrides, out);
         }
         return runs;
     }
 
     /** Writes verdicts.csv, timings.csv and report.html for the figures run so far. */
-    private static void write(List<FigureRun> runs, Scale scale, Path out) {
+    private static void write(List<FigureRun> runs, Scale scale, List<String> overrides, Path out) {
         StringBuilder csv = new StringBuilder(Verdict.CSV_HEADER).append('\n');
-        StringBuilder timings = new StringBuilder("figure,scale,wall_s,folder\n");
+        // the overrides say when a figure ran at less (or more) than its scale: part of its label
+        String changed = Verdict.quote(String.join(" ", overrides));
+        StringBuilder timings = new StringBuilder("figure,scale,wall_s,folder,overrides\n");
         for (FigureRun r : runs) {
             r.verdicts().forEach(v -> csv.append(v.csvRow()).append('\n'));
             timings.append(r.figure().id()).append(',').append(scale.label()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f", r.wallSeconds())).append(',')
-                    .append(out.relativize(r.folder())).append('\n');
+                    .append(out.relativize(r.folder())).append(',').append(changed).append('\n');
         }
         AtomicFiles.writeString(out.resolve("verdicts.csv"), csv.toString());
         AtomicFiles.writeString(out.resolve("timings.csv"), timings.toString());
-        ReportPage.forReproduction(out, scale.label(), runs.stream().map(r -> new ReportPage.FigureSection(
+        String label = scale.label() + (overrides.isEmpty() ? "" : ", changed by --set " + String.join(" --set ",
+                overrides));
+        ReportPage.forReproduction(out, label, runs.stream().map(r -> new ReportPage.FigureSection(
                 r.figure().id(), r.figure().claim(), r.figure().source(), r.wallSeconds(), r.folder(),
                 r.verdicts().stream().map(v -> new String[]{v.figure(), v.claim(), v.measured(), v.expected(),
                         v.verdict().label(), v.detail()}).toList())).toList());

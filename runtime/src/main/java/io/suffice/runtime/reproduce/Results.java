@@ -46,7 +46,7 @@ public final class Results {
 
     /** Every part's outcome, in launch order. */
     public Map<String, RunOutcome> all() {
-        return Map.copyOf(parts);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));
     }
 
     /** The finished arms of part {@code name} (none when it did not run). */
