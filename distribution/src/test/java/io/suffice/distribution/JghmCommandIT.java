@@ -20,7 +20,8 @@ class JghmCommandIT {
                 "--out", "bayes.csv");
         assertThat(r.status()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines.get(0)).startsWith("p,clip_risk,");
+        // the risks the downstream plugin registers, found across the jars of the distribution, each with its _se
+        assertThat(lines.get(0)).startsWith("p,clip_risk,clip_risk_se,").endsWith(",next_token_ce_nocond_se");
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).startsWith("0.1");
         assertThat(Files.readAllLines(cwd.resolve("bayes.csv")).get(0)).isEqualTo(lines.get(0));

@@ -6,19 +6,9 @@ import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 
-/** Common scalar losses built from graph primitives (so autodiff and export need nothing special). Stateless. */
+/** Scalar losses built from graph primitives (so autodiff and export need nothing special). Stateless. */
 public final class Losses {
     private Losses() {
-    }
-
-    /**
-     * Mean logistic loss {@code mean(log(1 + exp(-y f)))} for labels {@code y} in {-1, +1}.
-     *
-     * @param f scores {@code [N]}
-     * @param y labels {@code [N]}, same float dtype, each -1 or +1
-     */
-    public static Value logistic(Graph g, Value f, Value y) {
-        return g.reduceMean(g.softplus(g.neg(g.mul(y, f))), false);
     }
 
     /**

@@ -12,7 +12,6 @@ import io.suffice.api.tensor.DType;
  * <p>
  * Parameters: {@code <name>.{ln1,ln2}.{scale,bias}}, {@code <name>.{q,k,v,o}.weight},
  * {@code <name>.mlp.{0,1}.{weight,bias}}. Immutable once built; building is not thread-safe (see {@link Graph}).
- * Unlike {@link MultiHeadAttention} (biased projections), this is the authors' bias-free attention.
  */
 public final class TransformerBlock {
     private final Graph graph;

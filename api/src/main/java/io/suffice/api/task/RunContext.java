@@ -32,6 +32,15 @@ public interface RunContext {
     /** The encoder of section {@code encoder}. */
     Encoder encoder();
 
+    /**
+     * The encoder of the optional section {@code text-encoder}: a text tower of its own architecture (for example
+     * a pretrained {@code onnx-file} text model) for tasks with two towers, which otherwise build both from
+     * {@link #encoder()}. A fresh instance on every call; empty when the config has no such section.
+     */
+    default java.util.Optional<Encoder> textEncoder() {
+        return java.util.Optional.empty();
+    }
+
     /** The run's metrics sink ({@code metrics.csv}). */
     MetricsSink metrics();
 

@@ -1,6 +1,6 @@
 package io.suffice.api.graph;
 
-import io.suffice.api.nn.MultiHeadAttention;
+import io.suffice.api.nn.TransformerBlock;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
@@ -81,9 +81,9 @@ class GraphTest {
     @Test
     void errorsInsideLayersPointAtTheCallerNotTheLayer() {
         Value seq = g.input("seq", DType.FLOAT32, 2, 3, 8);
-        MultiHeadAttention mha = new MultiHeadAttention(g, "attn", 6, 2);
-        assertThatThrownBy(() -> mha.apply(seq))
-                .hasMessageContaining("MatMul: inner dimensions differ (8 vs 6)")
+        TransformerBlock block = new TransformerBlock(g, "block", 6, 2, DType.FLOAT32);
+        assertThatThrownBy(() -> block.apply(seq, null))
+                .hasMessageContaining("LayerNormalization: scale and bias must have shape [8]")
                 .hasMessageContaining("created at io.suffice.api.graph.GraphTest.lambda$errorsInsideLayers");
     }
 

@@ -291,17 +291,32 @@ public final class BeliefPropagation {
      * label's likelihood, paper sec. 4).
      */
     public double[][] firstLeafGivenRoot() {
+        return leafGivenRoot(0);
+    }
+
+    /**
+     * {@code F = prod_l T[l][c_l]} along the path from the root to leaf {@code leaf}, {@code c_l} the child position
+     * taken at depth {@code l} (leaf {@code t}'s base-m digits, most significant first): {@code F[y][b] =
+     * P(leaf = b | root = y)}, {@code [S][S]}.
+     */
+    public double[][] leafGivenRoot(int leaf) {
+        if (leaf < 0 || leaf >= leaves) {
+            throw new IllegalArgumentException("leaf " + leaf + " is outside 0.." + (leaves - 1));
+        }
         double[][] f = new double[s][s];
         for (int a = 0; a < s; a++) {
             f[a][a] = 1;
         }
+        int span = leaves;
         for (int l = 0; l < depth; l++) {
+            span /= m;
+            int c = (leaf / span) % m;
             double[][] g = new double[s][s];
             for (int a = 0; a < s; a++) {
                 for (int k = 0; k < s; k++) {
                     double w = f[a][k];
                     for (int b = 0; b < s; b++) {
-                        g[a][b] += w * t[l][0][k][b];
+                        g[a][b] += w * t[l][c][k][b];
                     }
                 }
             }

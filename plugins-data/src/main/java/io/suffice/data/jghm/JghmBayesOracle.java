@@ -1,7 +1,7 @@
 package io.suffice.data.jghm;
 
 import io.suffice.api.oracle.BayesOracle;
-import io.suffice.api.oracle.BayesRisks;
+import io.suffice.api.data.Batch;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
@@ -11,15 +11,15 @@ import java.util.stream.IntStream;
 
 /**
  * The JGHM's exact Bayes answers by {@link BeliefPropagation} (paper secs. 2-4). Two models: {@code truth} generates
- * the data of {@link #estimateRisks}; {@code belief} is the one BP runs with. They are equal for the true Bayes
- * answers; a belief with another flip probability gives the mis-specified predictor of the shift-in-p comparison
- * (the question answered is then "how well does BP with the wrong matrices do on the true data").
+ * the draws of {@link #sample}; {@code belief} is the one BP runs with. They are equal for the true Bayes answers; a
+ * belief with another flip probability gives the mis-specified predictor of the shift-in-p comparison (the question
+ * answered is then "how well does BP with the wrong matrices do on the true data").
  * <p>
- * Quantities, with {@code pi_M} the root posterior from modality M and {@code h_M = p(x_M | y)}:
- * optimal score {@code s* = log(S <pi_im, pi_tx>)}; zero-shot posterior {@code pi_im^T prod_l T_tx[l][0]};
- * denoiser {@code E[x_im | z, x_tx]} from Gaussian leaf evidence {@code exp(-(z-b)^2 / 2 sigma^2)} and root factor
- * {@code h_tx}; next-token posterior from the prefix and root factor {@code h_im}. The next-token risk uses the chain
- * rule {@code sum_{t>=1} -log Q(x_t | x_<t, x_im) = log Q(x_0 | x_im) - log Q(x | x_im)}, exact for BP's own model.
+ * Primitives, with {@code h_M = p(x_M | y)} the root message of modality M: root posteriors from one or both sides;
+ * the path products {@code prod_l T[l][c_l]} from the root to a leaf; the denoiser mean {@code E[x_im | z, x_tx]}
+ * from Gaussian leaf evidence {@code exp(-(z-b)^2 / 2 sigma^2)} and root factor {@code h_tx}; the next-token
+ * posterior from the prefix and root factor {@code h_im}; the upward level beliefs. The tasks' Bayes risks are
+ * computed from these by the tasks themselves ({@link io.suffice.api.oracle.BayesRisk}).
  * Immutable and thread-safe; batch methods run examples in parallel.
  */
 public final class JghmBayesOracle implements BayesOracle {
@@ -29,8 +29,6 @@ public final class JghmBayesOracle implements BayesOracle {
     private final JghmModel belief;
     private final BeliefPropagation bpText;
     private final BeliefPropagation bpImage;
-    private final double[][] firstLeaf;
-    private final double[] firstLeafMarginal;
 
     /** Oracle of the true model (BP with the data's own matrices). */
     public JghmBayesOracle(JghmModel model) {
@@ -50,14 +48,6 @@ public final class JghmBayesOracle implements BayesOracle {
         this.belief = belief;
         this.bpText = new BeliefPropagation(belief.text());
         this.bpImage = new BeliefPropagation(belief.image());
-        this.firstLeaf = bpText.firstLeafGivenRoot();
-        int s = belief.states();
-        this.firstLeafMarginal = new double[s];
-        for (int y = 0; y < s; y++) {
-            for (int b = 0; b < s; b++) {
-                firstLeafMarginal[b] += firstLeaf[y][b] / s;
-            }
-        }
     }
 
     public JghmModel truth() {
@@ -141,80 +131,48 @@ public final class JghmBayesOracle implements BayesOracle {
         return HostTensor.of(out, n, depth, leaves, s);
     }
 
-    /** {@code log pi(y | x)} for each example of a flat token array. */
-    double[][] logRootPosteriors(Modality modality, int[] x) {
-        double[][] out = bp(modality).logRootLikelihoods(x, x.length / leaves(modality));
-        for (int i = 0; i < out.length; i++) {
-            out[i] = LogMath.logNormalize(out[i]);
-        }
-        return out;
-    }
-
-    /** {@code s* = log S + log sum_y pi_im(y) pi_tx(y)} from log posteriors. */
-    double optimalScore(double[] logPiIm, double[] logPiTx) {
-        return Math.log(states()) + LogMath.logSumExp(logPiIm, logPiTx);
+    @Override
+    public double[][] logRootLikelihood(Modality modality, HostTensor tokens) {
+        int[] x = tokens(tokens, leaves(modality), modality.label());
+        return bp(modality).logRootLikelihoods(x, x.length / leaves(modality));
     }
 
     @Override
-    public double[][] optimalScores(HostTensor image, HostTensor text) {
-        double[][] pi = logRootPosteriors(Modality.IMAGE, tokens(image, leaves(Modality.IMAGE), "image"));
-        double[][] pt = logRootPosteriors(Modality.TEXT, tokens(text, leaves(Modality.TEXT), "text"));
-        double[][] out = new double[pi.length][pt.length];
-        parallel(pi.length, i -> {
-            for (int j = 0; j < pt.length; j++) {
-                out[i][j] = optimalScore(pi[i], pt[j]);
+    public double[][] leafGivenRoot(Modality modality, int leaf) {
+        return bp(modality).leafGivenRoot(leaf);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The batch of a {@link JghmDataset} of the truth model with {@code candidates} (so it also holds {@code root},
+     * {@code text_root} and {@code label}); for K >= 2 the draws of {@link JghmSampler#candidates}.
+     */
+    @Override
+    public Batch sample(int groups, int candidates, long seed) {
+        if (groups < 1) {
+            throw new IllegalArgumentException("need at least one group, got " + groups);
+        }
+        if (candidates < 1) {
+            throw new IllegalArgumentException("need at least one candidate, got " + candidates);
+        }
+        Batch b = new JghmDataset(truth, belief, Pairing.PAIRED, candidates).sample(groups,
+                new SplittableRandom(seed));
+        if (candidates > 1) {
+            return b;
+        }
+        // one candidate: the dataset's plain pairs gain the documented K = 1 dimension
+        java.util.Map<String, HostTensor> f = new java.util.LinkedHashMap<>();
+        b.fields().forEach((name, t) -> {
+            long[] dims = new long[t.shape().rank() + 1];
+            dims[0] = t.shape().dim(0);
+            dims[1] = 1;
+            for (int d = 1; d < t.shape().rank(); d++) {
+                dims[d + 1] = t.shape().dim(d);
             }
+            f.put(name, HostTensor.wrap(t.dtype(), io.suffice.api.tensor.Shape.of(dims), t.buffer()));
         });
-        return out;
-    }
-
-    @Override
-    public double[] contrastiveLosses(HostTensor image, HostTensor text) {
-        if (image.shape().rank() != 3 || !image.shape().equals(text.shape().withDim(2, image.shape().dim(2)))) {
-            throw new IllegalArgumentException("expected image [n, K, leaves] and text [n, K, leaves], got " + image
-                    + " and " + text);
-        }
-        int k = (int) image.shape().dim(1);
-        double[][] pi = logRootPosteriors(Modality.IMAGE, tokens(image, leaves(Modality.IMAGE), "image"));
-        double[][] pt = logRootPosteriors(Modality.TEXT, tokens(text, leaves(Modality.TEXT), "text"));
-        double[] out = new double[pi.length / k];
-        for (int g = 0; g < out.length; g++) {
-            out[g] = groupLoss(pi, pt, g * k, k);
-        }
-        return out;
-    }
-
-    /** Symmetric K-candidate loss of group rows {@code first .. first+k-1}, row {@code first} positive. */
-    private double groupLoss(double[][] logPiIm, double[][] logPiTx, int first, int k) {
-        double[] rowScores = new double[k];
-        double[] colScores = new double[k];
-        for (int j = 0; j < k; j++) {
-            rowScores[j] = optimalScore(logPiIm[first], logPiTx[first + j]);
-            colScores[j] = optimalScore(logPiIm[first + j], logPiTx[first]);
-        }
-        return LogMath.logSumExp(rowScores) - rowScores[0] + LogMath.logSumExp(colScores) - colScores[0];
-    }
-
-    @Override
-    public double[][] zeroShotPosterior(HostTensor image) {
-        if (image == null) {
-            return new double[][]{firstLeafMarginal.clone()};
-        }
-        int[] x = tokens(image, leaves(Modality.IMAGE), "image");
-        double[][] out = new double[x.length / leaves(Modality.IMAGE)][];
-        parallel(out.length, i -> out[i] = zeroShot(bpImage.upward(x, i * leaves(Modality.IMAGE)).rootPosterior()));
-        return out;
-    }
-
-    private double[] zeroShot(double[] pi) {
-        int s = states();
-        double[] q = new double[s];
-        for (int y = 0; y < s; y++) {
-            for (int b = 0; b < s; b++) {
-                q[b] += pi[y] * firstLeaf[y][b];
-            }
-        }
-        return q;
+        return new Batch(f);
     }
 
     @Override
@@ -282,79 +240,6 @@ public final class JghmBayesOracle implements BayesOracle {
             }
         });
         return out;
-    }
-
-    @Override
-    public BayesRisks estimateRisks(int samples, int candidates, long seed) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("need at least one sample, got " + samples);
-        }
-        JghmSamples d = new JghmSampler(truth).candidates(samples, candidates, new SplittableRandom(seed));
-        int k = candidates;
-        int li = d.imageLeaves();
-        int lt = d.textLeaves();
-        int s = states();
-        double logS = Math.log(s);
-        double[] zIm = new double[d.noisyImage().length];
-        for (int i = 0; i < zIm.length; i++) {
-            zIm[i] = d.noisyImage()[i];
-        }
-        double[][] per = new double[9][samples];
-        parallel(samples, g -> {
-            int first = g * k;
-            double[][] hIm = new double[k][];
-            double[][] hTx = new double[k][];
-            double[][] piIm = new double[k][];
-            double[][] piTx = new double[k][];
-            for (int j = 0; j < k; j++) {
-                hIm[j] = bpImage.upward(d.image(), (first + j) * li).logH()[0];
-                hTx[j] = bpText.upward(d.text(), (first + j) * lt).logH()[0];
-                piIm[j] = LogMath.logNormalize(hIm[j]);
-                piTx[j] = LogMath.logNormalize(hTx[j]);
-            }
-            per[0][g] = groupLoss(piIm, piTx, 0, k);
-            // zero-shot: label = first text leaf of the positive pair
-            int label = d.text()[first * lt];
-            double[] q = zeroShot(LogMath.normalize(hIm[0]));
-            per[1][g] = -Math.log(q[label]);
-            per[2][g] = LogMath.argmax(q) == label ? 1 : 0;
-            per[3][g] = -Math.log(firstLeafMarginal[label]);
-            per[4][g] = LogMath.argmax(firstLeafMarginal) == label ? 1 : 0;
-            // denoising: squared error of the posterior mean, summed over leaves
-            UpwardMessages up = bpImage.upwardSoft(gaussianEvidence(zIm, first * li));
-            per[5][g] = squaredError(bpImage.leafMarginals(up, hTx[0]), d.image(), first * li);
-            per[6][g] = squaredError(bpImage.leafMarginals(up, null), d.image(), first * li);
-            // next token, by the chain rule over positions 1..lt-1
-            if (lt > 1) {
-                double logJoint = LogMath.logSumExp(piIm[0], hTx[0]);
-                per[7][g] = (Math.log(q[label]) - logJoint) / (lt - 1);
-                double logMarginal = LogMath.logSumExp(hTx[0]) - logS;
-                per[8][g] = (Math.log(firstLeafMarginal[label]) - logMarginal) / (lt - 1);
-            } else {
-                per[7][g] = Double.NaN;
-                per[8][g] = Double.NaN;
-            }
-        });
-        double[] mean = new double[per.length];
-        for (int q = 0; q < per.length; q++) {
-            double acc = 0;
-            for (double v : per[q]) {
-                acc += v;
-            }
-            mean[q] = acc / samples;
-        }
-        return new BayesRisks(samples, k, mean[0], 2 * Math.log(k), mean[1], mean[2], mean[3], mean[4], mean[5],
-                mean[6], mean[7], mean[8]);
-    }
-
-    private static double squaredError(double[][] marginals, int[] x, int off) {
-        double[] mean = posteriorMean(marginals);
-        double acc = 0;
-        for (int j = 0; j < mean.length; j++) {
-            double e = mean[j] - x[off + j];
-            acc += e * e;
-        }
-        return acc;
     }
 
     private static void parallel(int n, java.util.function.IntConsumer body) {

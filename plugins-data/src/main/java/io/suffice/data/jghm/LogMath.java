@@ -7,34 +7,12 @@ final class LogMath {
 
     /** {@code log sum_i exp(x[i])}; {@code -inf} when every entry is {@code -inf}. */
     static double logSumExp(double[] x) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            max = Math.max(max, v);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (double v : x) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
+        return io.suffice.api.oracle.LogSpace.logSumExp(x);
     }
 
     /** {@code log sum_i exp(x[i] + y[i])}. */
     static double logSumExp(double[] x, double[] y) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < x.length; i++) {
-            max = Math.max(max, x[i] + y[i]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            sum += Math.exp(x[i] + y[i] - max);
-        }
-        return max + Math.log(sum);
+        return io.suffice.api.oracle.LogSpace.logSumExp(x, y);
     }
 
     /** The probability vector {@code exp(x - logSumExp(x))}. */

@@ -67,7 +67,8 @@ class JghmBatchingTest {
         double[][] mean = oracle.denoiserMean(HostTensor.of(z, n, li), txT);
         double[][][] next = oracle.nextTokenPosterior(txT, imT);
         double[][] root = oracle.rootPosterior(Modality.TEXT, txT);
-        double[][] zsc = oracle.zeroShotPosterior(imT);
+        double[][] lik = oracle.logRootLikelihood(Modality.IMAGE, imT);
+        double[][] both = oracle.rootPosterior(imT, txT);
         for (int i = 0; i < n; i++) {
             HostTensor zi = HostTensor.of(Arrays.copyOfRange(z, i * li, (i + 1) * li), 1, li);
             assertThat(mean[i]).as("denoiser row %d", i).containsExactly(oracle.denoiserMean(zi, row(tx, i, lt))[0]);
@@ -76,7 +77,8 @@ class JghmBatchingTest {
                 assertThat(next[i][t]).as("next token row %d token %d", i, t).containsExactly(single[t]);
             }
             assertThat(root[i]).containsExactly(oracle.rootPosterior(Modality.TEXT, row(tx, i, lt))[0]);
-            assertThat(zsc[i]).containsExactly(oracle.zeroShotPosterior(row(im, i, li))[0]);
+            assertThat(lik[i]).containsExactly(oracle.logRootLikelihood(Modality.IMAGE, row(im, i, li))[0]);
+            assertThat(both[i]).containsExactly(oracle.rootPosterior(row(im, i, li), row(tx, i, lt))[0]);
         }
         // the rows differ, or the equalities above prove nothing
         assertThat(mean[1]).isNotEqualTo(mean[0]);
@@ -84,24 +86,43 @@ class JghmBatchingTest {
     }
 
     @Test
-    void contrastiveLossOfEachGroupUsesItsOwnRows() {
+    void groupedTokensAreRowsInOrder() {
         JghmBayesOracle oracle = new JghmBayesOracle(MODEL);
         SplittableRandom r = new SplittableRandom(3);
         int li = MODEL.image().leaves();
-        int lt = MODEL.text().leaves();
         int groups = 3;
         int k = 2;
         long[] im = tokens(r, groups * k, li);
-        long[] tx = tokens(r, groups * k, lt);
-        double[] all = oracle.contrastiveLosses(HostTensor.of(im, groups, k, li), HostTensor.of(tx, groups, k, lt));
-        assertThat(all).hasSize(groups);
-        for (int g = 0; g < groups; g++) {
-            long[] gi = Arrays.copyOfRange(im, g * k * li, (g + 1) * k * li);
-            long[] gt = Arrays.copyOfRange(tx, g * k * lt, (g + 1) * k * lt);
-            double alone = oracle.contrastiveLosses(HostTensor.of(gi, 1, k, li), HostTensor.of(gt, 1, k, lt))[0];
-            assertThat(all[g]).as("group %d", g).isEqualTo(alone);
+        double[][] grouped = oracle.logRootPosterior(Modality.IMAGE, HostTensor.of(im, groups, k, li));
+        double[][] flat = oracle.logRootPosterior(Modality.IMAGE, HostTensor.of(im, groups * k, li));
+        assertThat(grouped).hasNumberOfRows(groups * k);
+        for (int i = 0; i < groups * k; i++) {
+            assertThat(grouped[i]).as("row %d", i).containsExactly(flat[i]);
         }
-        assertThat(all[1]).isNotEqualTo(all[0]);
+        assertThat(grouped[1]).isNotEqualTo(grouped[0]);
+    }
+
+    @Test
+    void oracleDrawsAreTheTruthSamplersCandidateGroups() {
+        JghmModel truth = MODEL;
+        JghmBayesOracle oracle = new JghmBayesOracle(truth, truth.withP(0.3));
+        io.suffice.api.data.Batch b = oracle.sample(4, 3, 11);
+        JghmSamples d = new JghmSampler(truth).candidates(4, 3, new SplittableRandom(11));
+        int li = truth.image().leaves();
+        assertThat(b.get("image").shape().dims()).containsExactly(4, 3, li);
+        assertThat(b.get("image").toDoubleArray()).containsExactly(Arrays.stream(d.image()).asDoubleStream().toArray());
+        assertThat(b.get("text").toDoubleArray()).containsExactly(Arrays.stream(d.text()).asDoubleStream().toArray());
+        double[] noisy = b.get("image_noisy").toDoubleArray();
+        for (int i = 0; i < noisy.length; i++) {
+            assertThat(noisy[i]).isEqualTo(d.noisyImage()[i]);
+        }
+        // one candidate: plain pairs with the K = 1 dimension
+        io.suffice.api.data.Batch one = oracle.sample(5, 1, 11);
+        JghmSamples p = new JghmSampler(truth).paired(5, new SplittableRandom(11));
+        assertThat(one.get("text").shape().dims()).containsExactly(5, 1, truth.text().leaves());
+        assertThat(one.get("text").toDoubleArray()).containsExactly(Arrays.stream(p.text()).asDoubleStream().toArray());
+        assertThatThrownBy(() -> oracle.sample(0, 2, 1)).hasMessageContaining("at least one group");
+        assertThatThrownBy(() -> oracle.sample(1, 0, 1)).hasMessageContaining("at least one candidate");
     }
 
     @Test

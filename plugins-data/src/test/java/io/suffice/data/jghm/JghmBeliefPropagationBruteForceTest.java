@@ -147,64 +147,49 @@ class JghmBeliefPropagationBruteForceTest {
         HostTensor imT = tensor(images);
         HostTensor txT = tensor(texts);
 
-        // s* = PMI = log p(im, tx) - log p(im) - log p(tx), root uniform
-        double[][] scores = oracle.optimalScores(imT, txT);
+        // root messages and posteriors from one and from both sides; s* = log(S <pi_im, pi_tx>) = PMI
+        // = log p(im, tx) - log p(im) - log p(tx), root uniform
+        double[][] logLikIm = oracle.logRootLikelihood(Modality.IMAGE, imT);
         double[][] rootIm = oracle.rootPosterior(Modality.IMAGE, imT);
+        double[][] rootTx = oracle.rootPosterior(Modality.TEXT, txT);
+        double[][] rootBoth = oracle.rootPosterior(imT, txT);
         for (int i = 0; i < 3; i++) {
             double pIm = 0;
+            double pBoth = 0;
             for (int y = 0; y < s; y++) {
                 pIm += im.likelihood(y, images[i]) / s;
+                pBoth += im.likelihood(y, images[i]) * tx.likelihood(y, texts[i]) / s;
             }
             for (int y = 0; y < s; y++) {
+                assertThat(logLikIm[i][y]).isCloseTo(Math.log(im.likelihood(y, images[i])), within(TOL));
                 assertThat(rootIm[i][y]).isCloseTo(im.likelihood(y, images[i]) / s / pIm, within(TOL));
+                assertThat(rootBoth[i][y]).isCloseTo(im.likelihood(y, images[i]) * tx.likelihood(y, texts[i]) / s
+                        / pBoth, within(TOL));
             }
             for (int j = 0; j < 3; j++) {
                 double pTx = 0;
                 double joint = 0;
+                double overlap = 0;
                 for (int y = 0; y < s; y++) {
                     pTx += tx.likelihood(y, texts[j]) / s;
                     joint += im.likelihood(y, images[i]) * tx.likelihood(y, texts[j]) / s;
+                    overlap += rootIm[i][y] * rootTx[j][y];
                 }
-                assertThat(scores[i][j]).isCloseTo(Math.log(joint / (pIm * pTx)), within(TOL));
+                assertThat(Math.log(s * overlap)).isCloseTo(Math.log(joint / (pIm * pTx)), within(TOL));
             }
         }
 
-        // K=3 candidate losses from the brute-force scores
-        long[] imGroup = new long[3 * im.leaves];
-        long[] txGroup = new long[3 * tx.leaves];
-        for (int j = 0; j < 3; j++) {
-            for (int q = 0; q < im.leaves; q++) {
-                imGroup[j * im.leaves + q] = images[j][q];
+        // root-to-leaf messages: P(text leaf t = c | root = y), every leaf
+        for (int t = 0; t < tx.leaves; t++) {
+            double[][] f = oracle.leafGivenRoot(Modality.TEXT, t);
+            for (int c = 0; c < s; c++) {
+                int[] only = new int[tx.leaves];
+                java.util.Arrays.fill(only, -1);
+                only[t] = c;
+                for (int y = 0; y < s; y++) {
+                    assertThat(f[y][c]).isCloseTo(tx.likelihood(y, only), within(TOL));
+                }
             }
-            for (int q = 0; q < tx.leaves; q++) {
-                txGroup[j * tx.leaves + q] = texts[j][q];
-            }
-        }
-        double[] loss = oracle.contrastiveLosses(HostTensor.of(imGroup, 1, 3, im.leaves),
-                HostTensor.of(txGroup, 1, 3, tx.leaves));
-        double rowZ = 0;
-        double colZ = 0;
-        for (int j = 0; j < 3; j++) {
-            rowZ += Math.exp(scores[0][j]);
-            colZ += Math.exp(scores[j][0]);
-        }
-        assertThat(loss[0]).isCloseTo(-2 * scores[0][0] + Math.log(rowZ) + Math.log(colZ), within(TOL));
-
-        // zero-shot: P(first text leaf = c | image)
-        double[][] zsc = oracle.zeroShotPosterior(imT);
-        double[] marginal = oracle.zeroShotPosterior(null)[0];
-        for (int c = 0; c < s; c++) {
-            int[] first = new int[tx.leaves];
-            java.util.Arrays.fill(first, -1);
-            first[0] = c;
-            double exact = 0;
-            double exactMarginal = 0;
-            for (int y = 0; y < s; y++) {
-                exact += rootIm[0][y] * tx.likelihood(y, first);
-                exactMarginal += tx.likelihood(y, first) / s;
-            }
-            assertThat(zsc[0][c]).isCloseTo(exact, within(TOL));
-            assertThat(marginal[c]).isCloseTo(exactMarginal, within(TOL));
         }
 
         // denoiser: E[x_im | z, x_tx] with Gaussian evidence, with and without the text

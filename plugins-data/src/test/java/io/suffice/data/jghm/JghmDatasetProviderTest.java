@@ -69,8 +69,8 @@ class JghmDatasetProviderTest {
         assertThat(b.get("image").shape()).isEqualTo(Shape.of(3, 4, 16));
         assertThat(b.get("text").shape()).isEqualTo(Shape.of(3, 4, 9));
         assertThat(b.get("root").shape()).isEqualTo(Shape.of(3, 4));
-        double[] losses = ds.oracle().orElseThrow().contrastiveLosses(b.get("image"), b.get("text"));
-        assertThat(losses).hasSize(3);
+        // grouped tokens are n*K rows of the oracle
+        assertThat(ds.oracle().orElseThrow().logRootPosterior(Modality.TEXT, b.get("text"))).hasNumberOfRows(12);
     }
 
     @Test
@@ -78,8 +78,8 @@ class JghmDatasetProviderTest {
         Dataset exact = new JghmDatasetProvider().create(config(Map.of("p", 0.1)));
         Dataset wrong = new JghmDatasetProvider().create(config(Map.of("p", 0.1, "bp-p", 0.3)));
         Batch b = exact.sample(4, new SplittableRandom(2));
-        double[][] q = exact.oracle().orElseThrow().zeroShotPosterior(b.get("image"));
-        double[][] r = wrong.oracle().orElseThrow().zeroShotPosterior(b.get("image"));
+        double[][] q = exact.oracle().orElseThrow().rootPosterior(Modality.IMAGE, b.get("image"));
+        double[][] r = wrong.oracle().orElseThrow().rootPosterior(Modality.IMAGE, b.get("image"));
         assertThat(r[0]).isNotEqualTo(q[0]);
         assertThat(((JghmBayesOracle) wrong.oracle().orElseThrow()).belief().p(Modality.TEXT)).isEqualTo(0.3);
     }

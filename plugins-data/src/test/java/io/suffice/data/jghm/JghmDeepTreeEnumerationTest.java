@@ -233,72 +233,61 @@ class JghmDeepTreeEnumerationTest {
             likIm[i] = im.likelihood(images[i]);
             likTx[i] = tx.likelihood(texts[i]);
         }
-        // root posterior and s* = PMI = log p(im, tx) - log p(im) - log p(tx), uniform root
-        double[][] scores = oracle.optimalScores(tensor(images), tensor(texts));
+        // root messages, posteriors from one and from both sides, and s* = log(S <pi_im, pi_tx>) = PMI
+        // = log p(im, tx) - log p(im) - log p(tx), uniform root
+        double[][] logLikIm = oracle.logRootLikelihood(Modality.IMAGE, tensor(images));
+        double[][] logLikTx = oracle.logRootLikelihood(Modality.TEXT, tensor(texts));
         double[][] rootIm = oracle.rootPosterior(Modality.IMAGE, tensor(images));
         double[][] rootTx = oracle.rootPosterior(Modality.TEXT, tensor(texts));
+        double[][] logRootIm = oracle.logRootPosterior(Modality.IMAGE, tensor(images));
+        double[][] rootBoth = oracle.rootPosterior(tensor(images), tensor(texts));
         for (int i = 0; i < n; i++) {
             double pIm = 0;
             double pTx = 0;
+            double pBoth = 0;
             for (int y = 0; y < s; y++) {
                 pIm += likIm[i][y] / s;
                 pTx += likTx[i][y] / s;
+                pBoth += likIm[i][y] * likTx[i][y] / s;
             }
             for (int y = 0; y < s; y++) {
+                assertThat(logLikIm[i][y]).isCloseTo(Math.log(likIm[i][y]), within(TOL));
+                assertThat(logLikTx[i][y]).isCloseTo(Math.log(likTx[i][y]), within(TOL));
                 assertThat(rootIm[i][y]).isCloseTo(likIm[i][y] / s / pIm, within(TOL));
+                assertThat(logRootIm[i][y]).isCloseTo(Math.log(likIm[i][y] / s / pIm), within(TOL));
                 assertThat(rootTx[i][y]).isCloseTo(likTx[i][y] / s / pTx, within(TOL));
+                assertThat(rootBoth[i][y]).isCloseTo(likIm[i][y] * likTx[i][y] / s / pBoth, within(TOL));
             }
             for (int j = 0; j < n; j++) {
                 double pj = 0;
                 double joint = 0;
+                double overlap = 0;
                 for (int y = 0; y < s; y++) {
                     pj += likTx[j][y] / s;
                     joint += likIm[i][y] * likTx[j][y] / s;
+                    overlap += rootIm[i][y] * rootTx[j][y];
                 }
-                assertThat(scores[i][j]).as("s*(%d, %d)", i, j).isCloseTo(Math.log(joint / (pIm * pj)), within(TOL));
+                assertThat(Math.log(s * overlap)).as("s*(%d, %d)", i, j)
+                        .isCloseTo(Math.log(joint / (pIm * pj)), within(TOL));
             }
         }
-        // symmetric 3-candidate loss of the group, image 0 / text 0 the positive pair
-        long[] imGroup = new long[n * im.leaves];
-        long[] txGroup = new long[n * tx.leaves];
-        for (int j = 0; j < n; j++) {
-            for (int q = 0; q < im.leaves; q++) {
-                imGroup[j * im.leaves + q] = images[j][q];
-            }
-            for (int q = 0; q < tx.leaves; q++) {
-                txGroup[j * tx.leaves + q] = texts[j][q];
-            }
-        }
-        double[] loss = oracle.contrastiveLosses(HostTensor.of(imGroup, 1, n, im.leaves),
-                HostTensor.of(txGroup, 1, n, tx.leaves));
-        double rowZ = 0;
-        double colZ = 0;
-        for (int j = 0; j < n; j++) {
-            rowZ += Math.exp(scores[0][j]);
-            colZ += Math.exp(scores[j][0]);
-        }
-        assertThat(loss[0]).isCloseTo(-2 * scores[0][0] + Math.log(rowZ) + Math.log(colZ), within(TOL));
 
-        // zero-shot: P(first text leaf = c | image) and without the image
-        double[][] zsc = oracle.zeroShotPosterior(tensor(images));
-        double[] marginal = oracle.zeroShotPosterior(null)[0];
-        for (int c = 0; c < s; c++) {
-            int[] first = new int[tx.leaves];
-            java.util.Arrays.fill(first, -1);
-            first[0] = c;
-            double[] lik = tx.likelihood(first);
-            for (int i = 0; i < n; i++) {
-                double exact = 0;
-                for (int y = 0; y < s; y++) {
-                    exact += rootIm[i][y] * lik[y];
+        // root-to-leaf messages: P(leaf t = c | root = y) for every leaf of both trees
+        for (Modality mod : Modality.values()) {
+            LatentEnumeration tree = mod == Modality.IMAGE ? im : tx;
+            for (int t = 0; t < tree.leaves; t++) {
+                double[][] f = oracle.leafGivenRoot(mod, t);
+                for (int c = 0; c < s; c++) {
+                    int[] only = new int[tree.leaves];
+                    java.util.Arrays.fill(only, -1);
+                    only[t] = c;
+                    double[] lik = tree.likelihood(only);
+                    for (int y = 0; y < s; y++) {
+                        assertThat(f[y][c]).as("%s leaf %d = %d | root %d", mod.label(), t, c, y)
+                                .isCloseTo(lik[y], within(TOL));
+                    }
                 }
-                assertThat(zsc[i][c]).isCloseTo(exact, within(TOL));
             }
-            double exactMarginal = 0;
-            for (int y = 0; y < s; y++) {
-                exactMarginal += lik[y] / s;
-            }
-            assertThat(marginal[c]).isCloseTo(exactMarginal, within(TOL));
         }
 
         // denoiser E[x_im | z, x_tx], Gaussian evidence, with and without the text

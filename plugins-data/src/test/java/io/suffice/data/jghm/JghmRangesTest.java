@@ -197,8 +197,10 @@ class JghmRangesTest {
         JghmSampler sampler = new JghmSampler(m);
         assertThat(sampler.paired(0, new java.util.SplittableRandom(1)).n()).isZero();
         assertThat(sampler.candidates(3, 2, new java.util.SplittableRandom(1)).n()).isEqualTo(6);
-        assertThat(new JghmBayesOracle(m).estimateRisks(1, 2, 1).samples()).isEqualTo(1);
-        assertThatThrownBy(() -> new JghmBayesOracle(m).estimateRisks(0, 2, 1)).hasMessageContaining("at least one");
+        assertThat(new JghmBayesOracle(m).sample(1, 2, 1).size()).isEqualTo(1);
+        assertThatThrownBy(() -> new JghmBayesOracle(m).sample(0, 2, 1)).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> new JghmBayesOracle(m).leafGivenRoot(Modality.TEXT, 2))
+                .hasMessageContaining("leaf 2 is outside 0..1");
     }
 
     @Test

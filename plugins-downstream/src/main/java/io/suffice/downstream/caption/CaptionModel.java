@@ -30,7 +30,7 @@ import java.util.Map;
  * <ul>
  * <li>{@code nextTokenCe}: mean over the batch and the L-1 positions {@code j = 1..L-1} of
  *     {@code -log P(x_j | x_{<j}, image)}, the paper's risk (80 positions in the JGHM), comparable with
- *     {@code BayesRisks#nextTokenCe}.</li>
+ *     {@link NextTokenBayesRisk} ({@code next_token_ce}).</li>
  * <li>{@code firstTokenCe}: the same at {@code j = 0} (first leaf from the image alone), which lets the model write a
  *     caption from nothing.</li>
  * <li>{@code loss} (trained): the mean over all L positions, {@code (firstTokenCe + (L-1) nextTokenCe) / L}.</li>

@@ -5,6 +5,7 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.DoubleStream;
 
 /**
  * Vision-language modelling on frozen contrastive features (contrastive-jghm.md sec. 4): trains a
@@ -80,6 +82,11 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
         // model (positions 1..L-1), model first token, Bayes, Bayes first, no-image Bayes, no-image Bayes first
         double[] sums = new double[6];
         int[] n = {0};
+        // per-example mean CE over positions 1..L-1 of the two Bayes predictors, for their standard errors
+        DoubleStream.Builder bayes = DoubleStream.builder();
+        DoubleStream.Builder bayesNoImage = DoubleStream.builder();
+        DoubleStream.Builder bayesFirst = DoubleStream.builder();
+        DoubleStream.Builder bayesFirstNoImage = DoubleStream.builder();
         run.evaluationBatches(settings.evalSamples(), EVAL_CHUNK, b -> {
             int m = b.size();
             double[] lg = run.predict(feeds(b, run.condition())).toDoubleArray();
@@ -97,12 +104,24 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
                 double[][][] pb = oracle.nextTokenPosterior(text, Tensors.asLongs(b.get(settings.imageField())));
                 double[][][] p0 = oracle.nextTokenPosterior(text, null);
                 for (int i = 0; i < m; i++) {
-                    sums[3] -= Math.log(pb[i][0][(int) x[i * length]]);
-                    sums[5] -= Math.log(p0[i][0][(int) x[i * length]]);
+                    double first = -Math.log(pb[i][0][(int) x[i * length]]);
+                    double firstNoImage = -Math.log(p0[i][0][(int) x[i * length]]);
+                    sums[3] += first;
+                    sums[5] += firstNoImage;
+                    bayesFirst.add(first);
+                    bayesFirstNoImage.add(firstNoImage);
+                    double ce = 0;
+                    double ceNoImage = 0;
                     for (int j = 1; j < length; j++) {
-                        sums[2] -= Math.log(pb[i][j][(int) x[i * length + j]]);
-                        sums[4] -= Math.log(p0[i][j][(int) x[i * length + j]]);
+                        double nll = -Math.log(pb[i][j][(int) x[i * length + j]]);
+                        double nllNoImage = -Math.log(p0[i][j][(int) x[i * length + j]]);
+                        sums[2] += nll;
+                        sums[4] += nllNoImage;
+                        ce += nll;
+                        ceNoImage += nllNoImage;
                     }
+                    bayes.add(ce / (length - 1));
+                    bayesNoImage.add(ceNoImage / (length - 1));
                 }
             }
             n[0] += m;
@@ -111,13 +130,17 @@ public final class VlmTask extends GenerativeTask<CaptionModel.Built> {
         summary.put("eval_ce", sums[0] / positions);
         summary.put("eval_first_token_ce", sums[1] / n[0]);
         if (oracle != null) {
-            summary.put("eval_bayes_ce", sums[2] / positions);
-            summary.put("eval_bayes_ce_no_cond", sums[4] / positions);
+            new Estimate(sums[2] / positions, Estimate.standardError(bayes.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_ce");
+            new Estimate(sums[4] / positions, Estimate.standardError(bayesNoImage.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_ce_no_cond");
             summary.put("eval_excess_ce", (sums[0] - sums[2]) / positions);
             // 1: as good as Bayes; 0: no better than ignoring the image
             summary.put("eval_conditioning_gain", (sums[4] - sums[0]) / (sums[4] - sums[2]));
-            summary.put("eval_bayes_first_token_ce", sums[3] / n[0]);
-            summary.put("eval_bayes_first_token_ce_no_cond", sums[5] / n[0]);
+            new Estimate(sums[3] / n[0], Estimate.standardError(bayesFirst.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_first_token_ce");
+            new Estimate(sums[5] / n[0], Estimate.standardError(bayesFirstNoImage.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_first_token_ce_no_cond");
         }
         summary.put("eval_samples", (double) n[0]);
     }

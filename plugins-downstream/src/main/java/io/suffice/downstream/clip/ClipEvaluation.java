@@ -1,6 +1,7 @@
 package io.suffice.downstream.clip;
 
 import io.suffice.downstream.contrastive.Tokens;
+import io.suffice.downstream.contrastive.ContrastiveBayesRisk;
 import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.downstream.contrastive.ClipModel;
 import io.suffice.api.io.AtomicFiles;
@@ -8,6 +9,7 @@ import io.suffice.api.io.AtomicFiles;
 import io.suffice.api.data.Batch;
 import io.suffice.api.data.Dataset;
 import io.suffice.api.oracle.BayesOracle;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.task.Figures;
 import io.suffice.api.tensor.HostTensor;
@@ -102,13 +104,17 @@ final class ClipEvaluation {
         double risk = sum / groups;
         out.put("eval_clip_risk", risk);
         double bayes = Double.NaN;
+        double bayesSe = Double.NaN;
         if (oracle != null) {
             long ti = im.shape().dim(1);
             long tt = tx.shape().dim(1);
-            double[] l = oracle.contrastiveLosses(Tokens.asLongs(im, groups, k, ti), Tokens.asLongs(tx, groups, k, tt));
-            bayes = mean(l);
+            Estimate e = Estimate.of(ContrastiveBayesRisk.groupLosses(oracle, Tokens.asLongs(im, groups, k, ti),
+                    Tokens.asLongs(tx, groups, k, tt)));
+            bayes = e.mean();
+            bayesSe = e.se();
         }
         out.put("eval_bayes_clip_risk", bayes);
+        out.put("eval_bayes_clip_risk" + Estimate.SE_SUFFIX, bayesSe);
         out.put("eval_excess_clip_risk", risk - bayes);
         LOG.info(String.format(Locale.ROOT, "clip: eval CLIP risk %.4f, Bayes %.4f on the same %d groups (K=%d)",
                 risk, bayes, groups, k));
@@ -189,21 +195,26 @@ final class ClipEvaluation {
                 }
             }
         }
-        double bayesCe = Double.NaN;
-        double bayesAcc = Double.NaN;
+        Estimate bayesCeEstimate = null;
+        Estimate bayesAccEstimate = null;
         if (oracle != null) {
-            double[][] post = oracle.zeroShotPosterior(Tokens.asLongs(im, n, im.shape().dim(1)));
-            double ce = 0;
-            double acc = 0;
+            double[][] post = ZeroShotBayesRisk.posterior(oracle, Tokens.asLongs(im, n, im.shape().dim(1)));
+            double[] ce = new double[n];
+            double[] acc = new double[n];
             for (int i = 0; i < n; i++) {
-                ce -= Math.log(Math.max(post[i][label[i]], 1e-300));
-                acc += argmax(post[i]) == label[i] ? 1 : 0;
+                ce[i] = -Math.log(Math.max(post[i][label[i]], 1e-300));
+                acc[i] = argmax(post[i]) == label[i] ? 1 : 0;
             }
-            bayesCe = ce / n;
-            bayesAcc = acc / n;
+            bayesCeEstimate = Estimate.of(ce);
+            bayesAccEstimate = Estimate.of(acc);
         }
+        double bayesCe = bayesCeEstimate == null ? Double.NaN : bayesCeEstimate.mean();
+        double bayesAcc = bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.mean();
         Map<String, Double> out = new LinkedHashMap<>();
-        StringBuilder csv = new StringBuilder("prompts,repeats,ce,accuracy,bayes_ce,bayes_accuracy\n");
+        StringBuilder csv = new StringBuilder(
+                "prompts,repeats,ce,accuracy,bayes_ce,bayes_ce_se,bayes_accuracy,bayes_accuracy_se\n");
+        double bayesCeSe = bayesCeEstimate == null ? Double.NaN : bayesCeEstimate.se();
+        double bayesAccSe = bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.se();
         List<Double> ms = new ArrayList<>();
         List<Double> ces = new ArrayList<>();
         for (long mLong : s.prompts()) {
@@ -229,13 +240,15 @@ final class ClipEvaluation {
             out.put("zsc_acc_m" + m, acc);
             ms.add((double) m);
             ces.add(ce);
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f%n", m, reps, ce, acc, bayesCe,
-                    bayesAcc));
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", m, reps, ce, acc, bayesCe,
+                    bayesCeSe, bayesAcc, bayesAccSe));
             LOG.info(String.format(Locale.ROOT, "zero-shot M=%d: CE %.4f (Bayes %.4f), accuracy %.4f (Bayes %.4f)",
                     m, ce, bayesCe, acc, bayesAcc));
         }
         out.put("eval_bayes_zsc_ce", bayesCe);
+        out.put("eval_bayes_zsc_ce" + Estimate.SE_SUFFIX, bayesCeSe);
         out.put("eval_bayes_zsc_acc", bayesAcc);
+        out.put("eval_bayes_zsc_acc" + Estimate.SE_SUFFIX, bayesAccSe);
         // A/M + B describes the large-M regime (the log-mean-exp's Jensen gap ~ 1/M); the smallest M are far from it,
         // so fit on M >= FIT_MIN_PROMPTS when at least two such counts were measured
         List<double[]> pts = new ArrayList<>();
@@ -288,14 +301,18 @@ final class ClipEvaluation {
         out.put("probe_root_ce", ce);
         out.put("probe_root_acc", p.accuracy(test.x, test.y));
         double bp = Double.NaN;
+        double bpSe = Double.NaN;
         if (test.posterior != null) {
-            double sum = 0;
+            double[] ces = new double[test.y.length];
             for (int i = 0; i < test.y.length; i++) {
-                sum -= Math.log(Math.max(test.posterior[i][test.y[i]], 1e-300));
+                ces[i] = -Math.log(Math.max(test.posterior[i][test.y[i]], 1e-300));
             }
-            bp = sum / test.y.length;
+            Estimate e = Estimate.of(ces);
+            bp = e.mean();
+            bpSe = e.se();
         }
         out.put("bp_root_ce", bp);
+        out.put("bp_root_ce" + Estimate.SE_SUFFIX, bpSe);
         out.put("sufficiency_gap", ce - bp);
         LOG.info(String.format(Locale.ROOT, "sufficiency probe: root CE %.4f from the image embedding, BP %.4f, "
                 + "gap %.4f", ce, bp, ce - bp));
@@ -342,13 +359,4 @@ final class ClipEvaluation {
         }
         return best;
     }
-
-    static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
 }

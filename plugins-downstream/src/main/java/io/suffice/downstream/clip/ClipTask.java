@@ -1,5 +1,6 @@
 package io.suffice.downstream.clip;
 
+import io.suffice.downstream.contrastive.ContrastiveBayesRisk;
 import io.suffice.downstream.contrastive.ContrastiveObjective;
 import io.suffice.downstream.contrastive.ClipModel;
 import io.suffice.api.data.Batch;
@@ -7,8 +8,9 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.data.ZeroShotSource;
 import io.suffice.api.io.AtomicFiles;
 import io.suffice.api.model.Encoder;
+import io.suffice.api.model.TokenizingEncoder;
 import io.suffice.api.oracle.BayesOracle;
-import io.suffice.api.oracle.BayesRisks;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.task.DownstreamTask;
 import io.suffice.api.task.RunContext;
 import io.suffice.api.task.TaskResult;
@@ -71,8 +73,12 @@ public final class ClipTask implements DownstreamTask {
     @Override
     public TaskResult run(RunContext ctx) throws Exception {
         Dataset data = ctx.dataset();
-        Optional<BayesOracle> oracle = data.oracle();
         Encoder encoder = ctx.encoder();
+        Encoder textEncoder = ctx.textEncoder().orElse(encoder);
+        if (textEncoder instanceof TokenizingEncoder t && t.hasTokenizer()) {
+            data = RetokenizedCaptions.of(data, s.textField(), t);   // captions through the tower's own tokenizer
+        }
+        Optional<BayesOracle> oracle = data.oracle();
         SplittableRandom rng = new SplittableRandom(ctx.seed());
         Batch probe = data.sample(s.rowsPerStep(), rng.split());
         HostTensor im0 = probe.get(s.imageField());
@@ -87,12 +93,14 @@ public final class ClipTask implements DownstreamTask {
                     + "oracle (its BP level beliefs are the targets), but " + data.getClass().getSimpleName()
                     + " has none");
         }
-        LOG.info("clip: {} towers {}, objective {}{}, {} steps of {} rows", encoder.summary(),
+        LOG.info("clip: {} towers {}, objective {}{}, {} steps of {} rows", encoder.summary()
+                        + (textEncoder != encoder ? "; text tower " + textEncoder.summary() : ""),
                 encoder.getClass().getSimpleName(), s.objective(),
                 s.guided() ? ", guided (penalty " + s.guidePenalty() + ")" : "", s.steps(), s.rowsPerStep());
         Map<String, Double> summary = new LinkedHashMap<>();
         Optional<ZeroShotSource> labelled = data.zeroShot();
-        try (ClipModel model = new ClipModel(encoder, ctx.seed(), s.objective(), im0.dtype(), im0.shape().dim(1),
+        try (ClipModel model = new ClipModel(encoder, textEncoder, ctx.seed(), s.objective(), im0.dtype(),
+                im0.shape().dim(1),
                 tx0.dtype(), tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
                 ctx.executor(), ClipModel.GuideTarget.of(s.guideTarget()))) {
             summary.put("parameters", (double) model.store().count());
@@ -104,17 +112,22 @@ public final class ClipTask implements DownstreamTask {
                 summary.put("steps_per_s", trained.stepsPerSecond());
             }
             if (oracle.isPresent()) {
-                BayesRisks bayes = oracle.get().estimateRisks(s.bayesSamples(), s.candidates(), ctx.seed() + 1);
-                summary.put("bayes_clip_risk", bayes.clipRisk());
-                summary.put("clip_risk_no_cond", bayes.clipRiskNoCond());
+                // the Bayes risks on fresh K-candidate groups of the data model (a stream apart from training's)
+                Batch groups = oracle.get().sample(s.bayesSamples(), s.candidates(), ctx.seed() + 1);
+                Map<String, Estimate> clip = new ContrastiveBayesRisk().estimate(oracle.get(), groups);
+                Estimate bayes = clip.get(ContrastiveBayesRisk.RISK);
+                Estimate noCond = clip.get(ContrastiveBayesRisk.NO_CONDITIONING);
+                bayes.putInto(summary, "bayes_clip_risk");
+                noCond.putInto(summary, "clip_risk_no_cond");
                 if (s.objective().equals(ContrastiveObjective.K_CANDIDATE)) {
-                    summary.put("excess_train_risk", last - bayes.clipRisk());
+                    summary.put("excess_train_risk", last - bayes.mean());
                 }
-                LOG.info(String.format(Locale.ROOT, "clip: train risk (mean of last %d) %.4f, Bayes %.4f, no "
-                        + "conditioning %.4f", LAST, last, bayes.clipRisk(), bayes.clipRiskNoCond()));
-                summary.put("bayes_zsc_ce", bayes.zscCe());
-                summary.put("bayes_zsc_acc", bayes.zscAcc());
-                summary.put("zsc_ce_no_cond", bayes.zscCeNoCond());
+                LOG.info(String.format(Locale.ROOT, "clip: train risk (mean of last %d) %.4f, Bayes %.4f +- %.4f, no "
+                        + "conditioning %.4f", LAST, last, bayes.mean(), bayes.se(), noCond.mean()));
+                Map<String, Estimate> zsc = new ZeroShotBayesRisk().estimate(oracle.get(), groups);
+                zsc.get(ZeroShotBayesRisk.CE).putInto(summary, "bayes_zsc_ce");
+                zsc.get(ZeroShotBayesRisk.ACCURACY).putInto(summary, "bayes_zsc_acc");
+                zsc.get(ZeroShotBayesRisk.CE_NO_CONDITIONING).putInto(summary, "zsc_ce_no_cond");
             }
             ClipEvaluation eval = new ClipEvaluation(s, data, oracle.orElse(null), model, ctx.directory(),
                     ctx.figures());

@@ -94,6 +94,7 @@ public final class ClipModel implements AutoCloseable {
     private static final int EMBED_CHUNK = 1024;
 
     private final Encoder encoder;
+    private final Encoder textEncoder;
     private final long seed;
     private final String objective;
     private final DType imageType;
@@ -162,8 +163,8 @@ public final class ClipModel implements AutoCloseable {
      */
     public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
                      long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
-        this(encoder, seed, objective, imageType, imageLength, textType, textLength, batch, k, guidePenalty, oracle,
-                executor, GuideTarget.BELIEFS);
+        this(encoder, encoder, seed, objective, imageType, imageLength, textType, textLength, batch, k, guidePenalty,
+                oracle, executor, GuideTarget.BELIEFS);
     }
 
     /**
@@ -175,8 +176,33 @@ public final class ClipModel implements AutoCloseable {
     public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
                      long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor,
                      GuideTarget guideTarget) {
+        this(encoder, encoder, seed, objective, imageType, imageLength, textType, textLength, batch, k, guidePenalty,
+                oracle, executor, guideTarget);
+    }
+
+    /**
+     * A model whose text tower has an architecture of its own ({@code textEncoder}, e.g. a pretrained
+     * {@code onnx-file} text model, renamed to {@code text}); otherwise as the constructor above, which is this one
+     * with {@code textEncoder = encoder}.
+     */
+    public ClipModel(Encoder encoder, Encoder textEncoder, long seed, String objective, DType imageType,
+                     long imageLength, DType textType, long textLength, int batch, int k, double guidePenalty,
+                     BayesOracle oracle, Executor executor) {
+        this(encoder, textEncoder, seed, objective, imageType, imageLength, textType, textLength, batch, k,
+                guidePenalty, oracle, executor, GuideTarget.BELIEFS);
+    }
+
+    /**
+     * The general constructor: a text tower of its own and the guided variant's targets chosen.
+     *
+     * @param guideTarget what the guided variant's hidden states are pulled to
+     */
+    public ClipModel(Encoder encoder, Encoder textEncoder, long seed, String objective, DType imageType,
+                     long imageLength, DType textType, long textLength, int batch, int k, double guidePenalty,
+                     BayesOracle oracle, Executor executor, GuideTarget guideTarget) {
         this.guideTarget = guideTarget;
         this.encoder = encoder;
+        this.textEncoder = textEncoder;
         this.seed = seed;
         this.objective = ContrastiveObjective.check(objective);
         this.imageType = imageType;
@@ -193,7 +219,7 @@ public final class ClipModel implements AutoCloseable {
         this.imageInput = g.input(IMAGE, imageType, Shape.DYNAMIC, imageLength);
         this.textInput = g.input(TEXT, textType, Shape.DYNAMIC, textLength);
         EncoderTrace ti = encoder.withName(IMAGE).trace(g, imageInput);
-        EncoderTrace tt = encoder.withName(TEXT).trace(g, textInput);
+        EncoderTrace tt = textEncoder.withName(TEXT).trace(g, textInput);
         this.imageEmbedding = ti.output();
         this.textEmbedding = tt.output();
         this.embedding = (int) imageEmbedding.shape().dim(1);
@@ -424,7 +450,7 @@ public final class ClipModel implements AutoCloseable {
     private Executable embedder(String tower, DType type, long length) {
         Graph g = new Graph(seed);
         Value x = g.input(tower, type, Shape.DYNAMIC, length);
-        Value f = encoder.withName(tower).forward(g, x);
+        Value f = (tower.equals(TEXT) ? textEncoder : encoder).withName(tower).forward(g, x);
         List<Value> in = new ArrayList<>(g.parameters());
         in.add(x);
         return executor.compile(g, in, Map.of(EMBEDDING, f));

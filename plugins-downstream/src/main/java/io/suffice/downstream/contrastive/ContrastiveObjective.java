@@ -141,17 +141,6 @@ public final class ContrastiveObjective {
     }
 
     public static double logSumExp(double[] x) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            m = Math.max(m, v);
-        }
-        if (m == Double.NEGATIVE_INFINITY) {
-            return m;
-        }
-        double s = 0;
-        for (double v : x) {
-            s += Math.exp(v - m);
-        }
-        return m + Math.log(s);
+        return io.suffice.api.oracle.LogSpace.logSumExp(x);
     }
 }

@@ -52,4 +52,43 @@ public final class Tokens {
         int per = (int) (t.size() / t.shape().dim(0));
         return t.dtype() == DType.INT64 ? (int) t.longs().get(i * per + j) : (int) Math.round(t.toDoubleArray()[i * per + j]);
     }
+
+    /**
+     * Candidate {@code c} of every group of a {@code [n, K, ...]} tensor, as {@code [n, ...]} (copied, same dtype:
+     * int64, float32 or float64).
+     */
+    public static HostTensor candidate(HostTensor groups, int c) {
+        long[] dims = groups.shape().dims();
+        if (dims.length < 2 || c < 0 || c >= dims[1]) {
+            throw new IllegalArgumentException("no candidate " + c + " in " + groups);
+        }
+        int n = (int) dims[0];
+        int k = (int) dims[1];
+        int per = (int) (groups.size() / Math.max(1L, (long) n * k));
+        long[] out = new long[dims.length - 1];
+        out[0] = n;
+        System.arraycopy(dims, 2, out, 1, dims.length - 2);
+        if (groups.dtype() == DType.INT64) {
+            long[] v = new long[n * per];
+            for (int i = 0; i < n; i++) {
+                groups.longs().get((i * k + c) * per, v, i * per, per);
+            }
+            return HostTensor.of(v, out);
+        }
+        double[] all = groups.toDoubleArray();
+        if (groups.dtype() == DType.FLOAT64) {
+            double[] v = new double[n * per];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(all, (i * k + c) * per, v, i * per, per);
+            }
+            return HostTensor.of(v, out);
+        }
+        float[] v = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < per; j++) {
+                v[i * per + j] = (float) all[(i * k + c) * per + j];
+            }
+        }
+        return HostTensor.of(v, out);
+    }
 }

@@ -31,7 +31,7 @@ import java.util.List;
  *     in {@code [0, S-1]}.</li>
  * </ul>
  * Loss: squared error summed over the L leaves, averaged over the batch,
- * {@code (1/B) sum_b sum_i (xhat_bi - x_bi)^2}, the unit of {@code BayesRisks#denoiseMse}.
+ * {@code (1/B) sum_b sum_i (xhat_bi - x_bi)^2}, the unit of {@link DenoiseBayesRisk} ({@code denoise_mse}).
  * <p>
  * With {@code noiseLevelInput} (beyond the authors: the denoiser of a multi-level diffusion model) sigma is an input
  * {@link #SIGMA} {@code [B]} per example instead of a constant: the features use each example's sigma, and a learned

@@ -5,6 +5,7 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
@@ -15,6 +16,7 @@ import io.suffice.downstream.generative.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.DoubleStream;
 
 /**
  * Conditional denoising on frozen contrastive features (contrastive-jghm.md sec. 4): trains a
@@ -23,7 +25,8 @@ import java.util.SplittableRandom;
  * pre-training inside the task), as a text encoder trained end-to-end ({@code joint}), or not at all ({@code none}).
  * Reports the mean of the last 100 training losses ({@code train_mse_last100}) and a fresh-sample evaluation beside
  * the Bayes denoiser (BP posterior mean {@code E[x_im | z, x_tx]}) and the no-conditioning Bayes denoiser
- * {@code E[x_im | z]}, on the same samples.
+ * {@code E[x_im | z]}, on the same samples ({@link DenoiseBayesRisk}), each with its Monte Carlo standard error
+ * ({@code eval_bayes_mse_se}, {@code eval_bayes_mse_no_cond_se}).
  * <p>
  * The run follows the {@link GenerativeTask} template: the training core checkpoints it ({@code run.checkpoint-every}),
  * resumes it ({@code run.resume}; at {@code steps} only the evaluation runs, on this run's dataset: the shift-in-p
@@ -69,21 +72,29 @@ public final class DenoiseTask extends GenerativeTask<ConditionalDenoiser.Built>
         BayesOracle oracle = run.oracle();
         double[] sums = new double[3];      // model, Bayes, no-text Bayes
         int[] n = {0};
+        // per-example errors of the two Bayes denoisers, for their standard errors
+        DoubleStream.Builder bayes = DoubleStream.builder();
+        DoubleStream.Builder bayesNoText = DoubleStream.builder();
         run.evaluationBatches(settings.evalSamples(), EVAL_CHUNK, b -> {
             double[][] x = Tensors.rows(b.get(settings.imageField()));
             sums[0] += Tensors.squaredError(Tensors.rows(run.predict(features(b, run.condition()))), x);
             if (oracle != null) {
                 HostTensor z = b.get(s.noisyField());
-                sums[1] += Tensors.squaredError(oracle.denoiserMean(z, Tensors.asLongs(b.get(settings.textField()))),
-                        x);
-                sums[2] += Tensors.squaredError(oracle.denoiserMean(z, null), x);
+                double[][] mean = oracle.denoiserMean(z, Tensors.asLongs(b.get(settings.textField())));
+                double[][] meanNoText = oracle.denoiserMean(z, null);
+                sums[1] += Tensors.squaredError(mean, x);
+                sums[2] += Tensors.squaredError(meanNoText, x);
+                DenoiseBayesRisk.squaredErrors(mean, x, bayes);
+                DenoiseBayesRisk.squaredErrors(meanNoText, x, bayesNoText);
             }
             n[0] += b.size();
         });
         summary.put("eval_mse", sums[0] / n[0]);
         if (oracle != null) {
-            summary.put("eval_bayes_mse", sums[1] / n[0]);
-            summary.put("eval_bayes_mse_no_cond", sums[2] / n[0]);
+            new Estimate(sums[1] / n[0], Estimate.standardError(bayes.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_mse");
+            new Estimate(sums[2] / n[0], Estimate.standardError(bayesNoText.build().toArray()), n[0])
+                    .putInto(summary, "eval_bayes_mse_no_cond");
             summary.put("eval_excess_mse", (sums[0] - sums[1]) / n[0]);
             // 1: as good as Bayes; 0: no better than ignoring the text
             summary.put("eval_conditioning_gain", (sums[2] - sums[0]) / (sums[2] - sums[1]));

@@ -5,7 +5,10 @@ import io.suffice.api.data.Dataset;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.oracle.BayesOracle;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.oracle.Modality;
+import io.suffice.downstream.contrastive.ContrastiveBayesRisk;
+import io.suffice.downstream.denoise.DenoiseBayesRisk;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.downstream.denoise.ConditionalDenoiser;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
 
 /**
  * A text-conditional multi-level diffusion model over the image leaves (beyond the authors, contrastive-jghm.md
@@ -113,6 +117,9 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
         BayesOracle oracle = run.oracle();
         double[] sums = new double[3];      // model, Bayes, no-text Bayes
         int[] n = {0};
+        // per-example errors of the two Bayes denoisers, for their standard errors
+        DoubleStream.Builder bayes = DoubleStream.builder();
+        DoubleStream.Builder bayesNoText = DoubleStream.builder();
         run.evaluationBatches(settings.evalSamples(), CHUNK, b -> {
             int m = b.size();
             HostTensor z = b.get(s.noisyField());
@@ -121,13 +128,19 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
             double[][] x = Tensors.rows(b.get(settings.imageField()));
             HostTensor text = b.get(settings.textField());
             sums[0] += Tensors.squaredError(mean(run, z, sigma, run.condition().of(text)), x);
-            sums[1] += Tensors.squaredError(oracle.denoiserMean(z, Tensors.asLongs(text)), x);
-            sums[2] += Tensors.squaredError(oracle.denoiserMean(z, null), x);
+            double[][] bayesMean = oracle.denoiserMean(z, Tensors.asLongs(text));
+            double[][] bayesMeanNoText = oracle.denoiserMean(z, null);
+            sums[1] += Tensors.squaredError(bayesMean, x);
+            sums[2] += Tensors.squaredError(bayesMeanNoText, x);
+            DenoiseBayesRisk.squaredErrors(bayesMean, x, bayes);
+            DenoiseBayesRisk.squaredErrors(bayesMeanNoText, x, bayesNoText);
             n[0] += m;
         });
         summary.put("eval_mse_at_data_sigma", sums[0] / n[0]);
-        summary.put("eval_bayes_mse", sums[1] / n[0]);
-        summary.put("eval_bayes_mse_no_cond", sums[2] / n[0]);
+        new Estimate(sums[1] / n[0], Estimate.standardError(bayes.build().toArray()), n[0])
+                .putInto(summary, "eval_bayes_mse");
+        new Estimate(sums[2] / n[0], Estimate.standardError(bayesNoText.build().toArray()), n[0])
+                .putInto(summary, "eval_bayes_mse_no_cond");
     }
 
     private void generate(Trained<ConditionalDenoiser.Built> run, Map<String, Double> summary)
@@ -168,8 +181,8 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
             int[] realMap = RootMap.of(oracle.rootPosterior(Modality.IMAGE, real));
             summary.put("generated_root_agreement", RootMap.agreement(textMap, genMap));
             summary.put("real_root_agreement", RootMap.agreement(textMap, realMap));
-            summary.put("generated_pmi", meanDiagonal(oracle.optimalScores(generated, text)));
-            summary.put("real_pmi", meanDiagonal(oracle.optimalScores(real, text)));
+            diagonal(ContrastiveBayesRisk.optimalScores(oracle, generated, text)).putInto(summary, "generated_pmi");
+            diagonal(ContrastiveBayesRisk.optimalScores(oracle, real, text)).putInto(summary, "real_pmi");
             for (int i = 0; i < Math.min(8, n); i++) {
                 out.append("text ").append(i).append(" root MAP ").append(textMap[i]).append(": generated image "
                         + "root MAP ").append(genMap[i]).append('\n').append("  ")
@@ -181,11 +194,12 @@ public final class DiffusionTask extends GenerativeTask<ConditionalDenoiser.Buil
         Files.writeString(run.ctx().directory().resolve("samples.txt"), out, StandardCharsets.UTF_8);
     }
 
-    private static double meanDiagonal(double[][] m) {
-        double s = 0;
+    /** The mean of the diagonal (each text with its own image) and its standard error. */
+    private static Estimate diagonal(double[][] m) {
+        double[] d = new double[m.length];
         for (int i = 0; i < m.length; i++) {
-            s += m[i][i];
+            d[i] = m[i][i];
         }
-        return s / m.length;
+        return Estimate.of(d);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +39,10 @@ class VlmTaskTest {
                 "train_first_token_ce_last100", "steps_per_s");
         assertThat(s.get("train_ce_last100")).isLessThan(first - 0.1);
         assertThat(s.get("eval_bayes_ce")).isLessThan(s.get("eval_bayes_ce_no_cond"));
+        for (String k : List.of("eval_bayes_ce", "eval_bayes_ce_no_cond", "eval_bayes_first_token_ce",
+                "eval_bayes_first_token_ce_no_cond")) {
+            assertThat(s.get(k + "_se")).as(k).isStrictlyBetween(0.0, s.get(k) / 3);
+        }
         // the frozen image embedding is used: below the image-free Bayes value, above Bayes (up to sampling noise)
         assertThat(s.get("eval_ce")).isGreaterThan(s.get("eval_bayes_ce") - 0.05)
                 .isLessThan(s.get("eval_bayes_ce_no_cond"));

@@ -198,9 +198,18 @@ class ClipTaskTest {
                 .isLessThan(s.get("eval_bayes_clip_risk") + 0.4);
         assertThat(s).containsKeys("zsc_ce_m1", "zsc_ce_m16", "zsc_fit_b", "eval_bayes_zsc_ce", "probe_root_ce",
                 "bp_root_ce", "sufficiency_gap", "train_risk_last100", "steps_per_s");
+        // every Bayes value carries its Monte Carlo standard error, above 0 and well below the value (the BP root
+        // cross-entropy of this easy tree is near 0 and skewed, its error only positive and finite)
+        for (String k : List.of("bayes_clip_risk", "bayes_zsc_ce", "zsc_ce_no_cond", "eval_bayes_clip_risk",
+                "eval_bayes_zsc_ce")) {
+            assertThat(s.get(k + "_se")).as(k).isStrictlyBetween(0.0, s.get(k) / 3);
+        }
+        assertThat(s.get("bp_root_ce_se")).isStrictlyBetween(0.0, Double.POSITIVE_INFINITY);
+        assertThat(s.get("clip_risk_no_cond_se")).isZero();
         assertThat(s.get("zsc_ce_m16")).isLessThan(s.get("zsc_ce_m1"));
         assertThat(s.get("sufficiency_gap")).isGreaterThan(-0.1);
-        assertThat(Files.readString(dir.resolve("zero_shot.csv"))).startsWith("prompts,");
+        assertThat(Files.readString(dir.resolve("zero_shot.csv")))
+                .startsWith("prompts,repeats,ce,accuracy,bayes_ce,bayes_ce_se,bayes_accuracy,bayes_accuracy_se\n");
         Map<String, double[][]> zsc = ctx.figures.get("zero-shot-ce");
         assertThat(zsc).containsKeys("model", "Bayes (BP)");
         assertThat(zsc.get("model")[0]).containsExactly(1, 4, 16);

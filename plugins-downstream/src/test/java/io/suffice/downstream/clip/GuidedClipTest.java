@@ -11,7 +11,6 @@ import io.suffice.api.graph.Value;
 import io.suffice.api.model.Encoder;
 import io.suffice.api.model.EncoderTrace;
 import io.suffice.api.oracle.BayesOracle;
-import io.suffice.api.oracle.BayesRisks;
 import io.suffice.api.oracle.Modality;
 import io.suffice.api.plugin.PluginConfig;
 import io.suffice.api.plugin.PluginKind;
@@ -349,18 +348,18 @@ class GuidedClipTest {
         }
 
         @Override
-        public double[][] optimalScores(HostTensor image, HostTensor text) {
-            return o.optimalScores(image, text);
+        public Batch sample(int groups, int candidates, long seed) {
+            return o.sample(groups, candidates, seed);
         }
 
         @Override
-        public double[] contrastiveLosses(HostTensor image, HostTensor text) {
-            return o.contrastiveLosses(image, text);
+        public double[][] logRootLikelihood(Modality modality, HostTensor tokens) {
+            return o.logRootLikelihood(modality, tokens);
         }
 
         @Override
-        public double[][] zeroShotPosterior(HostTensor image) {
-            return o.zeroShotPosterior(image);
+        public double[][] leafGivenRoot(Modality modality, int leaf) {
+            return o.leafGivenRoot(modality, leaf);
         }
 
         @Override
@@ -371,11 +370,6 @@ class GuidedClipTest {
         @Override
         public double[][][] nextTokenPosterior(HostTensor text, HostTensor image) {
             return o.nextTokenPosterior(text, image);
-        }
-
-        @Override
-        public BayesRisks estimateRisks(int samples, int candidates, long seed) {
-            return o.estimateRisks(samples, candidates, seed);
         }
     }
 

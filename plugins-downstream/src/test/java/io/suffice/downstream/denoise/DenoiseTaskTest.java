@@ -46,6 +46,8 @@ class DenoiseTaskTest {
                 "eval_conditioning_gain", "eval_samples");
         assertThat(s.get("train_mse_last100")).isLessThan(first);
         assertThat(s.get("eval_bayes_mse")).isLessThan(s.get("eval_bayes_mse_no_cond"));
+        assertThat(s.get("eval_bayes_mse_se")).isStrictlyBetween(0.0, s.get("eval_bayes_mse") / 3);
+        assertThat(s.get("eval_bayes_mse_no_cond_se")).isStrictlyBetween(0.0, s.get("eval_bayes_mse_no_cond") / 3);
         assertThat(s.get("eval_mse")).isGreaterThan(s.get("eval_bayes_mse") - 0.05)
                 .isLessThan(s.get("eval_bayes_mse_no_cond"));
     }

@@ -34,6 +34,7 @@ class DiffusionTaskTest {
         System.out.println("diffusion joint: " + s);
         assertThat(s.get("train_loss_last100")).isLessThan(ctx.rows().get(0).get("loss"));
         assertThat(s.get("eval_mse_at_data_sigma")).isGreaterThan(s.get("eval_bayes_mse") - 0.05);
+        assertThat(s.get("eval_bayes_mse_se")).isStrictlyBetween(0.0, s.get("eval_bayes_mse") / 3);
         // chance is 1/S = 0.25: the samples carry the text's root. Measured (200 samples) with run seeds 7 (this
         // test's), 1, 2, 3: 0.750, 0.720, 0.695, 0.735, mean 0.725, sample sd 0.0235 (the binomial sd of 200
         // samples at 0.7 is 0.032); the bound is the mean - 4 sd, rounded down: 0.63 (it was 0.35)

@@ -69,10 +69,11 @@ public final class FrozenOnnxEncoder implements Embedder {
         }
         OnnxFileEncoderSettings s = encoder.settings();
         HostTensor mask = null;
-        if (!s.poolingMask().isEmpty()) {
-            mask = fields.get(s.poolingMask());
+        String maskField = encoder.poolingMaskField();
+        if (!maskField.isEmpty()) {
+            mask = fields.get(maskField);
             if (mask == null) {
-                throw new IllegalArgumentException("pooling mask field '" + s.poolingMask()
+                throw new IllegalArgumentException("pooling mask field '" + maskField
                         + "' is not in the batch; fields: " + fields.keySet());
             }
         }
@@ -84,6 +85,30 @@ public final class FrozenOnnxEncoder implements Embedder {
             Pooling.l2Normalize(z);
         }
         return z;
+    }
+
+    /**
+     * Embeds texts through the encoder's tokenizer: the batch fields {@code input_ids}, {@code attention_mask} and
+     * {@code token_type_ids} it produces feed the model inputs that read them (inputs the model does not declare are
+     * not fed), then {@link #encode(Map)}.
+     *
+     * @return a new FLOAT32 tensor {@code [texts, dim]}
+     * @throws IllegalStateException when the encoder has no tokenizer
+     */
+    public HostTensor embedTexts(List<String> texts) {
+        if (encoder.tokenizer() == null) {
+            throw new IllegalStateException("onnx-file encoder " + encoder.settings().file() + " has no tokenizer");
+        }
+        return encode(textFields(encoder.tokenizer().encode(texts)));
+    }
+
+    /** The batch fields of tokenized texts, by the names {@link OnnxFileEncoder} gives them. */
+    public static Map<String, HostTensor> textFields(io.suffice.encoders.onnx.text.TokenizedText t) {
+        Map<String, HostTensor> fields = new LinkedHashMap<>();
+        fields.put(OnnxFileEncoder.INPUT_IDS, t.inputIds());
+        fields.put(OnnxFileEncoder.ATTENTION_MASK, t.attentionMask());
+        fields.put(OnnxFileEncoder.TOKEN_TYPE_IDS, t.tokenTypeIds());
+        return fields;
     }
 
     private void check(OnnxModelInfo.TensorSpec in, String field, HostTensor t) {

@@ -17,9 +17,18 @@ import java.util.Objects;
  * @param normalize   scale each embedding to unit L2 norm
  * @param trainable   when imported into a graph ({@link OnnxFileEncoder#forward}): initializers become trainable
  *                    parameters (true) or constants (false)
+ * @param tokenizer   null, or the text model's tokenizer: a Hugging Face {@code tokenizer.json}, or (any other file)
+ *                    a word vocabulary, one token per line; then texts are embedded through it
+ *                    ({@link FrozenOnnxEncoder#embedTexts}), feeding the batch fields {@code input_ids},
+ *                    {@code attention_mask} and {@code token_type_ids}
+ * @param maxLength   with a tokenizer: cut and pad every text to this many tokens; 0 pads each batch to its longest
+ *                    text and truncates as the tokenizer file says
+ * @param untie       for a trainable import: every use of a tensor that the exporter shared between several uses
+ *                    (PyTorch merges identical initializers) gets its own parameter instead of one tied weight
  */
 public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
-                                      int poolingAxis, String poolingMask, boolean normalize, boolean trainable) {
+                                      int poolingAxis, String poolingMask, boolean normalize, boolean trainable,
+                                      Path tokenizer, int maxLength, boolean untie) {
 
     public OnnxFileEncoderSettings {
         Objects.requireNonNull(file, "file");
@@ -27,31 +36,56 @@ public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, Str
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(pooling, "pooling");
         Objects.requireNonNull(poolingMask, "poolingMask");
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("max-length must be positive (or 0: each batch's longest text), got "
+                    + maxLength);
+        }
+    }
+
+    /** Settings without a tokenizer. */
+    public OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
+                                   int poolingAxis, String poolingMask, boolean normalize, boolean trainable) {
+        this(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, trainable, null, 0, false);
     }
 
     /** Defaults: inputs read the fields of their own names, first output, no pooling, no normalisation, frozen. */
     public static OnnxFileEncoderSettings of(Path file) {
-        return new OnnxFileEncoderSettings(file, Map.of(), "", Pooling.NONE, 1, "", false, false);
+        return new OnnxFileEncoderSettings(file, Map.of(), "", Pooling.NONE, 1, "", false, false, null, 0, false);
     }
 
     public OnnxFileEncoderSettings withInputs(Map<String, String> m) {
-        return new OnnxFileEncoderSettings(file, m, output, pooling, poolingAxis, poolingMask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, m, output, pooling, poolingAxis, poolingMask, normalize, trainable,
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withOutput(String o) {
-        return new OnnxFileEncoderSettings(file, inputs, o, pooling, poolingAxis, poolingMask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, o, pooling, poolingAxis, poolingMask, normalize, trainable,
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withPooling(Pooling p, int axis, String mask) {
-        return new OnnxFileEncoderSettings(file, inputs, output, p, axis, mask, normalize, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, output, p, axis, mask, normalize, trainable,
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withNormalize(boolean n) {
-        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, n, trainable);
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, n, trainable,
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withTrainable(boolean t) {
-        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, t);
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, t,
+                tokenizer, maxLength, untie);
+    }
+
+    public OnnxFileEncoderSettings withTokenizer(Path file, int length) {
+        return new OnnxFileEncoderSettings(this.file, inputs, output, pooling, poolingAxis, poolingMask, normalize,
+                trainable, file, length, untie);
+    }
+
+    public OnnxFileEncoderSettings withUntie(boolean u) {
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize,
+                trainable, tokenizer, maxLength, u);
     }
 
     /**

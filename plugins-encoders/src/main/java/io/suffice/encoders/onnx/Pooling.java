@@ -9,15 +9,30 @@ import java.util.Locale;
 /**
  * How a model output becomes one embedding per example: {@link #NONE} keeps it (it must already be
  * {@code [batch, dim]}), {@link #MEAN} averages over a sequence axis, optionally only where a 0/1 mask is non-zero
- * (the attention mask of a text model). Stateless.
+ * (the attention mask of a text model), {@link #CLS} takes the first position of that axis (BERT's {@code [CLS]}
+ * token). Stateless.
  */
 public enum Pooling {
     NONE,
-    MEAN;
+    MEAN,
+    CLS;
 
-    /** Parses {@code none} or {@code mean}. */
+    /**
+     * Parses {@code none}, {@code mean} or {@code cls}.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
     public static Pooling parse(String s) {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        try {
+            return valueOf(s.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pooling '" + s + "' is not one of none, mean, cls", e);
+        }
+    }
+
+    /** Whether the output is reduced over a sequence axis (it needs rank >= 3). */
+    public boolean reducesAxis() {
+        return this != NONE;
     }
 
     /**
@@ -39,7 +54,8 @@ public enum Pooling {
         }
         int r = x.shape().rank();
         if (axis < 1 || axis >= r || r < 3) {
-            throw new IllegalArgumentException("mean pooling over axis " + axis + " needs an output of rank >= 3 "
+            throw new IllegalArgumentException(name().toLowerCase(Locale.ROOT) + " pooling over axis " + axis
+                    + " needs an output of rank >= 3 "
                     + "with that axis, got shape " + x.shape());
         }
         long[] d = x.shape().dims();
@@ -70,8 +86,8 @@ public enum Pooling {
         for (long o = 0; o < outer; o++) {
             double count = 0;
             double[] acc = new double[(int) inner];
-            for (long t = 0; t < len; t++) {
-                double w = m == null ? 1 : (m[(int) (o * len + t)] != 0 ? 1 : 0);
+            for (long t = 0; t < (this == CLS ? Math.min(1, len) : len); t++) {
+                double w = this == CLS || m == null ? 1 : (m[(int) (o * len + t)] != 0 ? 1 : 0);
                 if (w == 0) {
                     continue;
                 }

@@ -209,6 +209,9 @@ class OnnxFileErrorsTest {
         v.put("pooling-mask", "");
         v.put("normalize", true);
         v.put("trainable", false);
+        v.put("untie", false);
+        v.put("tokenizer", "");
+        v.put("max-length", 0L);
         var enc = (OnnxFileEncoder) new OnnxFileEncoderProvider().create(
                 new PluginConfig(PluginKind.ENCODER, "onnx-file", v));
         assertThat(enc.fields()).containsExactly(Map.entry("pixel_values", "image"));

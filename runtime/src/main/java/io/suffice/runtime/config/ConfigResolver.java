@@ -40,6 +40,7 @@ public final class ConfigResolver {
         m.put("task", PluginKind.DOWNSTREAM);
         m.put("dataset", PluginKind.DATASET);
         m.put("encoder", PluginKind.ENCODER);
+        m.put("text-encoder", PluginKind.ENCODER);
         m.put("optimizer", PluginKind.OPTIMIZER);
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -27,6 +27,7 @@ final class DefaultRunContext implements RunContext {
     private final MetricsSink metrics;
     private final PrintStream terminal;
     private final Supplier<Executor> executors;
+    private Provider<java.util.Optional<Encoder>> textEncoders = java.util.Optional::empty;
     private Dataset dataset;
     private Executor executor;
     private io.suffice.api.train.Trainer trainer;
@@ -112,6 +113,16 @@ final class DefaultRunContext implements RunContext {
     @Override
     public Encoder encoder() {
         return get(encoders);
+    }
+
+    /** Sets where {@link #textEncoder()} comes from (the runner's optional {@code text-encoder} section). */
+    void textEncoders(Provider<java.util.Optional<Encoder>> p) {
+        this.textEncoders = p;
+    }
+
+    @Override
+    public java.util.Optional<Encoder> textEncoder() {
+        return get(textEncoders);
     }
 
     @Override

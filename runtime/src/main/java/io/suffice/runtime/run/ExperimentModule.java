@@ -51,6 +51,17 @@ public final class ExperimentModule extends AbstractModule {
         return create(registry, "encoder", Encoder.class);
     }
 
+    /** The optional {@code text-encoder} section (a second tower architecture); empty without one. */
+    @Provides
+    @com.google.inject.name.Named(TEXT_ENCODER)
+    java.util.Optional<Encoder> textEncoder(PluginRegistry registry) {
+        return config.component(TEXT_ENCODER).isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(create(registry, TEXT_ENCODER, Encoder.class));
+    }
+
+    /** Section name of the optional second (text) tower. */
+    static final String TEXT_ENCODER = "text-encoder";
+
     private <T> T create(PluginRegistry registry, String section, Class<T> type) {
         PluginConfig pc = config.component(section).orElseThrow(() -> new IllegalStateException(
                 "the task needs a " + section + " but the config has no '" + section + "' section")).config();

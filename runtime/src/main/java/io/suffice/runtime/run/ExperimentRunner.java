@@ -36,6 +36,7 @@ public final class ExperimentRunner {
     private final Provider<Optimizer> optimizers;
     private final Provider<Encoder> encoders;
     private final StopSignal stop;
+    private Provider<java.util.Optional<Encoder>> textEncoders = java.util.Optional::empty;
 
     @Inject
     ExperimentRunner(ExperimentConfig config, Provider<DownstreamTask> tasks, Provider<Dataset> datasets,
@@ -46,6 +47,13 @@ public final class ExperimentRunner {
         this.datasets = datasets;
         this.optimizers = optimizers;
         this.encoders = encoders;
+    }
+
+    /** The optional {@code text-encoder} section's encoders (Guice sets it; absent in hand-made runners). */
+    @Inject(optional = true)
+    void textEncoders(@com.google.inject.name.Named(ExperimentModule.TEXT_ENCODER)
+                      Provider<java.util.Optional<Encoder>> p) {
+        this.textEncoders = p;
     }
 
     /**
@@ -99,6 +107,7 @@ public final class ExperimentRunner {
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
                     encoders, metrics, terminal,
                     () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
+            context.textEncoders(textEncoders);
             String taskName = config.components().get("task").name();
             RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),
                     mode == RunIdentity.Mode.EXPORT ? List.of("onnx") : config.run().export(),

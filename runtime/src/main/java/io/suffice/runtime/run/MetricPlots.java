@@ -1,5 +1,6 @@
 package io.suffice.runtime.run;
 
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.io.AtomicFiles;
 
 import io.suffice.runtime.config.SweepAxis;
@@ -132,7 +133,9 @@ public final class MetricPlots {
     /**
      * Summary figures against the first swept key, split by the values of the other swept keys: figure -> group
      * label ({@code "k2=v2, k3=v3"}, empty for a one-key sweep) -> {x, value} points. Empty when the first key is not
-     * numeric in every arm; non-finite values and failed arms are left out.
+     * numeric in every arm; non-finite values and failed arms are left out, and so is the Monte Carlo standard error
+     * {@code <figure>_se} of a figure the summary has (it stays in {@code sweep.csv}; a chart of it alone says
+     * nothing).
      */
     static Map<String, Map<String, List<double[]>>> summaryPoints(RunOutcome outcome, List<SweepAxis> axes) {
         String key = axes.get(0).key();
@@ -147,7 +150,7 @@ public final class MetricPlots {
             }
             String group = String.join(", ", rest);
             arm.summary().forEach((f, v) -> {
-                if (Double.isFinite(v) && !isNever(f, v)) {
+                if (Double.isFinite(v) && !isNever(f, v) && !isErrorOfAFigure(f, arm.summary())) {
                     out.computeIfAbsent(f, k -> new LinkedHashMap<>())
                             .computeIfAbsent(group, k -> new ArrayList<>()).add(new double[]{x.doubleValue(), v});
                 }
@@ -265,6 +268,11 @@ public final class MetricPlots {
                 "axis on the bulk of the points: values below %.3g (early spikes, minimum %.3g) are off the chart",
                 low - pad, min)));
         return chart;
+    }
+
+    private static boolean isErrorOfAFigure(String f, Map<String, Double> summary) {
+        return f.endsWith(Estimate.SE_SUFFIX)
+                && summary.containsKey(f.substring(0, f.length() - Estimate.SE_SUFFIX.length()));
     }
 
     /**

@@ -97,7 +97,8 @@ class ConfigResolverTest {
     @Test
     void unknownSectionAndRunKeyAreErrors() {
         assertThatThrownBy(() -> resolve("task: {name: quadratic}\noptimiser: {name: test-gd}"))
-                .hasMessage("optimiser: unknown config section; choices: [run, sweep, task, dataset, encoder, optimizer]");
+                .hasMessage("optimiser: unknown config section; choices: [run, sweep, task, dataset, encoder, "
+                        + "text-encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
                 .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device, "
                         + "checkpoint-every, resume, export]");

@@ -40,6 +40,7 @@ class MetricPlotsTest {
                 summary.put("train_mse_last100", 53.0);
                 summary.put("eval_mse", 50 + 10 * x);
                 summary.put("eval_bayes_mse", 30 + 10 * x + (bp.equals(-1) ? 0 : 5 * Math.abs(x - 0.2)));
+                summary.put("eval_bayes_mse_se", 0.2);
                 summary.put("eval_bayes_mse_no_cond", 31 + 10 * x + (bp.equals(-1) ? 0 : 0.3));
                 summary.put("eval_excess_mse", 20.0);
                 summary.put("clip_risk_last100", Double.NaN);
@@ -72,6 +73,8 @@ class MetricPlotsTest {
     void summaryPointsAreSplitByTheOtherSweptKeysAndSkipNonFiniteValues() {
         var points = MetricPlots.summaryPoints(shiftSweep(), axes());
         assertThat(points).doesNotContainKey("clip_risk_last100");
+        // a figure's standard error is not a figure of its own
+        assertThat(points).doesNotContainKey("eval_bayes_mse_se");
         assertThat(points.get("eval_bayes_mse")).containsOnlyKeys("dataset.bp-p=-1", "dataset.bp-p=0.2");
         assertThat(points.get("eval_bayes_mse").get("dataset.bp-p=0.2")).hasSize(3)
                 .allSatisfy(xy -> assertThat(xy).hasSize(2));
@@ -113,6 +116,7 @@ class MetricPlotsTest {
         assertThat(dir.resolve("compare-eval_excess_mse.png")).doesNotExist();
         assertThat(dir.resolve("compare-eval_bayes_mse.png")).doesNotExist();
         assertThat(dir.resolve("summary-clip_risk_last100.png")).doesNotExist();
+        assertThat(dir.resolve("summary-eval_bayes_mse_se.png")).doesNotExist();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.suffice.data.jghm.cli;
 
-import io.suffice.api.oracle.BayesRisks;
+import io.suffice.api.data.Batch;
+import io.suffice.api.oracle.BayesRisk;
+import io.suffice.api.oracle.Estimate;
 import io.suffice.api.io.AtomicFiles;
 import io.suffice.data.jghm.InvalidModelException;
 import io.suffice.data.jghm.JghmBayesOracle;
@@ -18,22 +20,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /**
- * {@code suffice jghm bayes}: the table of Bayes risks (and no-conditioning values) per flip probability, estimated
- * by {@link JghmBayesOracle#estimateRisks} on fresh samples. Columns: {@code p} (then {@code bp_p} in the
- * mis-specified mode), {@code clip_risk}, {@code clip_risk_nocond}, {@code zsc_ce}, {@code zsc_ce_nocond},
- * {@code zsc_acc}, {@code zsc_acc_nocond}, {@code denoise_mse}, {@code denoise_mse_nocond}, {@code next_token_ce},
- * {@code next_token_ce_nocond}. Exit codes: 0 ok, 2 usage error, 1 failure.
+ * {@code suffice jghm bayes}: the table of Bayes risks (and no-conditioning values) per flip probability, each with its
+ * Monte Carlo standard error, estimated on one shared set of fresh draws ({@link JghmBayesOracle#sample}) by every
+ * {@link BayesRisk} on the class path (the tasks register theirs; the downstream plugin's give {@code clip_risk},
+ * {@code clip_risk_nocond}, {@code zsc_ce}, {@code zsc_ce_nocond}, {@code zsc_acc}, {@code zsc_acc_nocond},
+ * {@code denoise_mse}, {@code denoise_mse_nocond}, {@code next_token_ce}, {@code next_token_ce_nocond}). Columns:
+ * {@code p} (then {@code bp_p} in the mis-specified mode), then each risk column followed by its {@code <column>_se}.
+ * Exit codes: 0 ok, 2 usage error, 1 failure (also when no risk is on the class path).
  */
 @Command(name = "bayes", mixinStandardHelpOptions = true,
-        description = "Bayes (exact BP) risks of the JGHM tasks per flip probability p, beside no-conditioning values.")
+        description = "Bayes (exact BP) risks of the JGHM tasks per flip probability p, beside no-conditioning values, "
+                + "each with its Monte Carlo standard error (*_se).")
 public final class JghmBayesCommand implements Callable<Integer> {
-    /** Column names of the table, in order (without the optional {@code bp_p}). */
-    public static final List<String> COLUMNS = List.of("p", "clip_risk", "clip_risk_nocond", "zsc_ce",
-            "zsc_ce_nocond", "zsc_acc", "zsc_acc_nocond", "denoise_mse", "denoise_mse_nocond", "next_token_ce",
-            "next_token_ce_nocond");
+    /** The leading column of the table (then {@code bp_p} in the mis-specified mode). */
+    public static final String P_COLUMN = "p";
 
     /** Output formats. */
     public enum Format { table, csv }
@@ -90,23 +95,37 @@ public final class JghmBayesCommand implements Callable<Integer> {
                         : modelOptions.fileProbabilities().size() > 1 ? modelOptions.fileProbabilities()
                         : java.util.Collections.singletonList(null);
             }
-            boolean misspecified = bpP != null || bpModel != null;
-            List<String> header = new ArrayList<>(COLUMNS);
-            if (misspecified) {
-                header.add(1, "bp_p");
+            List<BayesRisk> risks = risks();
+            if (risks.isEmpty()) {
+                cl.getErr().println("jghm bayes: no Bayes risk on the class path (tasks register theirs as "
+                        + BayesRisk.class.getName() + " services; the downstream plugin has the paper's four)");
+                return 1;
             }
+            boolean misspecified = bpP != null || bpModel != null;
+            List<String> header = columns(risks, misspecified);
             List<double[]> rows = new ArrayList<>();
             for (Double p : grid) {
                 JghmModel truth = modelOptions.resolve(p, cl);
                 JghmModel belief = bpModel != null ? modelOptions.resolve(bpModel, bpP, cl)
                         : bpP == null ? truth : modelOptions.resolve(bpP, cl);
-                BayesRisks r = new JghmBayesOracle(truth, belief).estimateRisks(samples, candidates, sampleSeed);
-                double pv = truth.p(io.suffice.api.oracle.Modality.TEXT);
-                List<Double> row = new ArrayList<>(List.of(pv, r.clipRisk(), r.clipRiskNoCond(), r.zscCe(),
-                        r.zscCeNoCond(), r.zscAcc(), r.zscAccNoCond(), r.denoiseMse(), r.denoiseMseNoCond(),
-                        r.nextTokenCe(), r.nextTokenCeNoCond()));
+                JghmBayesOracle oracle = new JghmBayesOracle(truth, belief);
+                Batch groups = oracle.sample(samples, candidates, sampleSeed);
+                List<Double> row = new ArrayList<>();
+                row.add(truth.p(io.suffice.api.oracle.Modality.TEXT));
                 if (misspecified) {
-                    row.add(1, belief.p(io.suffice.api.oracle.Modality.TEXT));
+                    row.add(belief.p(io.suffice.api.oracle.Modality.TEXT));
+                }
+                for (BayesRisk risk : risks) {
+                    Map<String, Estimate> e = risk.estimate(oracle, groups);
+                    for (String c : risk.columns()) {
+                        Estimate v = e.get(c);
+                        if (v == null) {
+                            throw new IllegalStateException(risk.getClass().getName() + " returned no column '"
+                                    + c + "'");
+                        }
+                        row.add(v.mean());
+                        row.add(v.se());
+                    }
                 }
                 rows.add(row.stream().mapToDouble(Double::doubleValue).toArray());
             }
@@ -121,6 +140,30 @@ public final class JghmBayesCommand implements Callable<Integer> {
             cl.getErr().println("jghm bayes: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The Bayes risks on the class path, in service-file order. */
+    static List<BayesRisk> risks() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<BayesRisk> out = new ArrayList<>();
+        ServiceLoader.load(BayesRisk.class, loader != null ? loader : JghmBayesCommand.class.getClassLoader())
+                .forEach(out::add);
+        return out;
+    }
+
+    /** The table's header: {@code p}, {@code bp_p} when mis-specified, each risk column and its {@code _se}. */
+    public static List<String> columns(List<BayesRisk> risks, boolean misspecified) {
+        List<String> header = new ArrayList<>(List.of(P_COLUMN));
+        if (misspecified) {
+            header.add("bp_p");
+        }
+        for (BayesRisk r : risks) {
+            for (String c : r.columns()) {
+                header.add(c);
+                header.add(c + Estimate.SE_SUFFIX);
+            }
+        }
+        return header;
     }
 
     static String csv(List<String> header, List<double[]> rows) {

@@ -57,6 +57,26 @@ public final class ImageFolder {
         return out;
     }
 
+    /**
+     * Every image of {@code dir} without labels: the files directly in it, then those of each sub-folder, each
+     * group in sorted order (the order {@link #scan} gives a labelled folder).
+     */
+    public static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no image folder at " + dir);
+        }
+        List<Path> out = new ArrayList<>(images(dir));
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
+                out.addAll(images(sub));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no images (" + EXTENSIONS + ") in " + dir);
+        }
+        return out;
+    }
+
     private static List<Path> images(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> {

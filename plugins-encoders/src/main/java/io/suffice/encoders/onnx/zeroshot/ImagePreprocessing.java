@@ -27,6 +27,20 @@ public record ImagePreprocessing(int resize, int crop, int channels, double[] me
     public static final double[] CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
     public static final double[] CLIP_STD = {0.26862954, 0.26130258, 0.27577711};
 
+    /** CLIP's channel means for 3 channels; for 1 (grey, read as luma) their luma 0.299 R + 0.587 G + 0.114 B. */
+    public static double[] clipMean(int channels) {
+        return channels == 1 ? new double[]{luma(CLIP_MEAN)} : CLIP_MEAN.clone();
+    }
+
+    /** CLIP's channel standard deviations, likewise (their luma for grey images). */
+    public static double[] clipStd(int channels) {
+        return channels == 1 ? new double[]{luma(CLIP_STD)} : CLIP_STD.clone();
+    }
+
+    private static double luma(double[] rgb) {
+        return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    }
+
     public ImagePreprocessing {
         if (resize <= 0 || crop <= 0 || crop > resize) {
             throw new IllegalArgumentException("need 0 < crop <= resize, got resize " + resize + ", crop " + crop);

@@ -7,6 +7,10 @@ import io.suffice.api.graph.OnnxModelInfo;
 import io.suffice.encoders.onnx.FrozenOnnxEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoder;
 import io.suffice.encoders.onnx.OnnxFileEncoderSettings;
+import io.suffice.encoders.onnx.cli.CommandFiles;
+import io.suffice.encoders.onnx.text.HuggingFaceTextTokenizer;
+import io.suffice.encoders.onnx.text.TextTokenizer;
+import io.suffice.encoders.onnx.text.WordTokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,12 +71,14 @@ public final class ZeroShotCommand implements Callable<Integer> {
         Path tokenizerJson;
     }
 
-    @Option(names = "--pad-id", paramLabel = "ID", defaultValue = "0",
-            description = "padding token id for --tokenizer (default: ${DEFAULT-VALUE})")
-    long padId;
+    @Option(names = "--pad-id", paramLabel = "ID",
+            description = "padding token id for --tokenizer (default: the file's padding id or [PAD]/<pad> token, "
+                    + "else 0)")
+    Long padId;
 
     @Option(names = "--context-length", paramLabel = "N",
-            description = "token sequence length (default: the text tower's fixed input length, else 77)")
+            description = "token sequence length (default: the text tower's fixed input length, else each batch is "
+                    + "padded to its longest prompt)")
     Integer contextLength;
 
     @Option(names = "--image-input", paramLabel = "NAME", description = "image tower input (default: its only one)")
@@ -94,20 +100,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
             description = "text tower output to use (default: the first)")
     String textOutput;
 
-    @Option(names = "--resize", paramLabel = "PX", description = "shorter side after resizing (default: --crop)")
-    Integer resize;
-
-    @Option(names = "--crop", paramLabel = "PX",
-            description = "centre crop side (default: the image tower's fixed input size, else 224)")
-    Integer crop;
-
-    @Option(names = "--mean", paramLabel = "R,G,B", split = ",",
-            description = "channel means, or one value for all (default: CLIP's)")
-    double[] mean = ImagePreprocessing.CLIP_MEAN;
-
-    @Option(names = "--std", paramLabel = "R,G,B", split = ",",
-            description = "channel stds, or one value for all (default: CLIP's)")
-    double[] std = ImagePreprocessing.CLIP_STD;
+    @CommandLine.Mixin
+    ImageOptions imageOptions = new ImageOptions();
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "images per batch")
     int batchSize;
@@ -124,6 +118,17 @@ public final class ZeroShotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CommandFiles.requireFile(spec, "--image-encoder", imageEncoder);
+        CommandFiles.requireFile(spec, "--text-encoder", textEncoder);
+        CommandFiles.requireDirectory(spec, "--images", images);
+        CommandFiles.requireFile(spec, "--vocab", tokenizerChoice.vocab);
+        CommandFiles.requireFile(spec, "--tokenizer", tokenizerChoice.tokenizerJson);
+        for (String listed : new String[]{classes, templates}) {
+            if (listed.startsWith("@")) {
+                CommandFiles.requireFile(spec, listed == classes ? "--classes" : "--templates",
+                        Path.of(listed.substring(1)));
+            }
+        }
         List<String> classList = list(classes, ",");
         List<String> templateList = list(templates, "\\|");
         PromptEnsemble prompts = new PromptEnsemble(classList, templateList);
@@ -132,9 +137,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxFileEncoder img = new OnnxFileEncoder(OnnxFileEncoderSettings.of(imageEncoder).withOutput(imageOutput)
                 .withNormalize(true).withInputs(Map.of(imageInput(imageEncoder), ZeroShotEvaluation.PIXELS)));
         OnnxModelInfo.TensorSpec pixels = img.info().inputs().get(0);
-        ImageLayout layout = ImageLayout.of(pixels, crop);
-        ImagePreprocessing pre = new ImagePreprocessing(resize != null ? resize : layout.side(), layout.side(),
-                layout.channels(), mean, std);
+        ImageLayout layout = imageOptions.layout(pixels);
+        ImagePreprocessing pre = imageOptions.preprocessing(layout);
 
         OnnxModelInfo textInfo = io.suffice.encoders.onnx.OnnxModelInspector.inspect(textEncoder);
         Map<String, String> textInputs = new LinkedHashMap<>();
@@ -146,7 +150,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
                 .withNormalize(true).withInputs(textInputs));
         OnnxModelInfo.TensorSpec ids = textInfo.input(textIdsInput);
         int length = contextLength != null ? contextLength : ids.rank() == 2 && ids.isFixed(1)
-                ? Integer.parseInt(ids.dims().get(1)) : 77;
+                ? Integer.parseInt(ids.dims().get(1)) : 0;
         TextTokenizer tokenizer = tokenizerChoice.vocab != null ? WordTokenizer.load(tokenizerChoice.vocab, length)
                 : HuggingFaceTextTokenizer.load(tokenizerChoice.tokenizerJson, length, padId);
 

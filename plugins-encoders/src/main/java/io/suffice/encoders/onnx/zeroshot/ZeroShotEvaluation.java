@@ -2,6 +2,8 @@ package io.suffice.encoders.onnx.zeroshot;
 
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.encoders.onnx.FrozenOnnxEncoder;
+import io.suffice.encoders.onnx.text.TextTokenizer;
+import io.suffice.encoders.onnx.text.TokenizedText;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -17,7 +19,8 @@ import java.util.Map;
  * thread-safe (the encoders are not).
  *
  * @param image         the image tower; reads batch field {@value #PIXELS}
- * @param text          the text tower; reads batch fields {@value #IDS} and {@value #MASK}
+ * @param text          the text tower; reads batch fields {@value #IDS}, {@value #MASK} and
+ *                      {@code token_type_ids} (those its inputs name)
  * @param tokenizer     turns prompts into ids and masks
  * @param preprocessing turns images into pixels {@code [n, channels, side, side]}
  * @param flatten       feed the image tower {@code [n, channels * side * side]} instead (towers of flattened pixels)
@@ -33,7 +36,7 @@ public record ZeroShotEvaluation(FrozenOnnxEncoder image, FrozenOnnxEncoder text
     /** Embeds texts with the text tower: {@code [texts][dim]}. */
     public float[][] embedTexts(List<String> texts) {
         TokenizedText e = tokenizer.encode(texts);
-        return rows(text.encode(Map.of(IDS, e.inputIds(), MASK, e.attentionMask())));
+        return rows(text.encode(FrozenOnnxEncoder.textFields(e)));
     }
 
     /** Classifies every image of {@code images} among the ensemble's classes. */

@@ -163,6 +163,50 @@ class ZeroShotCommandTest {
         assertThat(r.err()).contains("sub-folder 'blue'").contains("is not one of the classes [red, green]");
     }
 
+    @Test
+    void greyTowersWorkOnTheDefaultNormalisation() throws Exception {
+        Graph g = new Graph(0);
+        Value x = g.input("pixel_values", DType.FLOAT32, Shape.DYNAMIC, 1, 4, 4);
+        Value z = g.mul(g.reduceMean(x, false, 2, 3), g.constant(HostTensor.of(new float[]{1, -1, 0.5f}, 1, 3)));
+        Path grey = dir.resolve("grey.onnx");
+        OnnxExport.export(grey, List.of(x), Map.of("image_embeds", z), ParameterStore.of(g));
+        Path vocab = Files.write(dir.resolve("vocab.txt"), VOCAB);
+        Result r = run("zero-shot", "--image-encoder", grey.toString(), "--text-encoder", textTower().toString(),
+                "--classes", "red,green,blue", "--images", colourFolder(true).toString(), "--vocab", vocab.toString(),
+                "--out", dir.resolve("grey.csv").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("images: 9 (9 labelled)");
+        // the default for one channel: the luma of CLIP's constants, the weights grey images are read with
+        assertThat(ImagePreprocessing.clipMean(1)[0]).isCloseTo(0.299 * 0.48145466 + 0.587 * 0.4578275
+                + 0.114 * 0.40821073, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(ImagePreprocessing.clipStd(3)).containsExactly(ImagePreprocessing.CLIP_STD);
+    }
+
+    @Test
+    void missingFilesAreUsageErrorsOfOneLine() throws Exception {
+        Path vocab = Files.write(dir.resolve("vocab.txt"), VOCAB);
+        String images = colourFolder(true).toString();
+        Result noModel = run("zero-shot", "--image-encoder", dir.resolve("none.onnx").toString(), "--text-encoder",
+                textTower().toString(), "--classes", "red", "--images", images, "--vocab", vocab.toString());
+        assertThat(noModel.status()).isEqualTo(2);
+        assertThat(noModel.err().strip()).startsWith("error: --image-encoder: no such file").doesNotContain("\n");
+        Result noImages = run("zero-shot", "--image-encoder", imageTower().toString(), "--text-encoder",
+                textTower().toString(), "--classes", "red", "--images", dir.resolve("nowhere").toString(),
+                "--vocab", vocab.toString());
+        assertThat(noImages.status()).isEqualTo(2);
+        assertThat(noImages.err()).contains("--images: no such folder");
+        Result noVocab = run("zero-shot", "--image-encoder", imageTower().toString(), "--text-encoder",
+                textTower().toString(), "--classes", "red", "--images", images, "--vocab",
+                dir.resolve("v.txt").toString());
+        assertThat(noVocab.status()).isEqualTo(2);
+        assertThat(noVocab.err()).contains("--vocab: no such file");
+        Result noClasses = run("zero-shot", "--image-encoder", imageTower().toString(), "--text-encoder",
+                textTower().toString(), "--classes", "@" + dir.resolve("classes.txt"), "--images", images,
+                "--vocab", vocab.toString());
+        assertThat(noClasses.status()).isEqualTo(2);
+        assertThat(noClasses.err()).contains("--classes: no such file");
+    }
+
     static String resource(String name) throws Exception {
         return Path.of(ZeroShotCommandTest.class.getResource("/onnx/" + name).toURI()).toString();
     }

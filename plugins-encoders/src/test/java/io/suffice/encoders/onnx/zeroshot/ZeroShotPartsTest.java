@@ -1,6 +1,10 @@
 package io.suffice.encoders.onnx.zeroshot;
 
 import io.suffice.api.tensor.HostTensor;
+import io.suffice.encoders.onnx.text.HuggingFaceTextTokenizer;
+import io.suffice.encoders.onnx.text.TextTokenizer;
+import io.suffice.encoders.onnx.text.TokenizedText;
+import io.suffice.encoders.onnx.text.WordTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -95,7 +99,7 @@ class ZeroShotPartsTest {
     void huggingFaceTokenizerJsonLoadsFromTheBundledNativeLibrary(@org.junit.jupiter.api.io.TempDir
                                                                   java.nio.file.Path dir) throws Exception {
         var file = tokenizerJson(dir, List.of("<pad>", "<unk>", "a", "photo", "of", "cat"));
-        TextTokenizer t = HuggingFaceTextTokenizer.load(file, 4, 0);
+        TextTokenizer t = HuggingFaceTextTokenizer.load(file, 4, 0L);
         TokenizedText e = t.encode(List.of("A photo of a dog", "cat"));
         long[] ids = new long[8];
         e.inputIds().longs().get(ids);
@@ -104,7 +108,7 @@ class ZeroShotPartsTest {
         // "a photo of a dog" = 2 3 4 2 1 (dog unknown), cut to 4 keeping the last token
         assertThat(ids).containsExactly(2, 3, 4, 1, 5, 0, 0, 0);
         assertThat(mask).containsExactly(1, 1, 1, 1, 1, 0, 0, 0);
-        assertThatThrownBy(() -> HuggingFaceTextTokenizer.load(dir.resolve("none.json"), 4, 0))
+        assertThatThrownBy(() -> HuggingFaceTextTokenizer.load(dir.resolve("none.json"), 4, 0L))
                 .hasMessageContaining("no tokenizer file at");
     }
 

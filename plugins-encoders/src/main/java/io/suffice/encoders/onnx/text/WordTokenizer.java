@@ -1,4 +1,4 @@
-package io.suffice.encoders.onnx.zeroshot;
+package io.suffice.encoders.onnx.text;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.Map;
  * Text is lower-cased and split into runs of letters/digits and single punctuation characters. Special tokens are
  * used when the vocabulary has them: {@code <pad>} (else id 0) pads, {@code <unk>} replaces unknown words (without
  * it an unknown word is an error naming it), {@code <bos>}/{@code <eos>} are put around each text. Sequences are cut
- * or padded to {@code length}.
+ * and padded to {@code length}, or with length 0 padded to the longest text of each batch and not cut.
  * <p>
  * This is not the BPE tokenizer of OpenAI CLIP or a Hugging Face model: models trained with subword tokenizers need
  * their own tokenizer (see docs/onnx.md). Immutable and thread-safe.
@@ -29,8 +29,8 @@ public final class WordTokenizer implements TextTokenizer {
     private final Long eos;
 
     public WordTokenizer(List<String> vocab, int length) {
-        if (length <= 0) {
-            throw new IllegalArgumentException("context length must be positive, got " + length);
+        if (length < 0) {
+            throw new IllegalArgumentException("context length must be positive (or 0: the longest), got " + length);
         }
         for (int i = 0; i < vocab.size(); i++) {
             ids.putIfAbsent(vocab.get(i).strip(), (long) i);
@@ -46,6 +46,11 @@ public final class WordTokenizer implements TextTokenizer {
     public static WordTokenizer load(Path vocabFile, int length) throws IOException {
         List<String> lines = Files.readAllLines(vocabFile, StandardCharsets.UTF_8);
         return new WordTokenizer(lines, length);
+    }
+
+    @Override
+    public long padId() {
+        return pad;
     }
 
     @Override
@@ -90,7 +95,7 @@ public final class WordTokenizer implements TextTokenizer {
         List<long[]> seqs = new ArrayList<>();
         for (String text : texts) {
             List<Long> t = ids(text);
-            if (t.size() > length) {
+            if (length > 0 && t.size() > length) {
                 List<Long> cut = new ArrayList<>(t.subList(0, length));
                 if (eos != null) {
                     cut.set(length - 1, eos);
@@ -99,6 +104,6 @@ public final class WordTokenizer implements TextTokenizer {
             }
             seqs.add(t.stream().mapToLong(Long::longValue).toArray());
         }
-        return TokenizedText.pack(seqs, length, pad);
+        return TokenizedText.pack(seqs, null, length, pad);
     }
 }
