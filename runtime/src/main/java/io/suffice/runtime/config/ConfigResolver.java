@@ -228,11 +228,16 @@ public final class ConfigResolver {
         return new ComponentSelection(section, config);
     }
 
+    /** The run setting a sweep may vary: each arm's seed. */
+    static final String SEED_AXIS = "run.seed";
+
     private static List<SweepAxis> sweep(Map<String, Object> s) {
         List<SweepAxis> axes = new ArrayList<>();
         for (Map.Entry<String, Object> e : s.entrySet()) {
-            if (e.getKey().startsWith("run.") || e.getKey().startsWith("sweep")) {
-                throw new ConfigException("sweep." + e.getKey() + ": run settings and the sweep itself cannot be swept");
+            // run.seed is the one run setting that belongs to an arm (seed spread); the others shape the launch
+            if ((e.getKey().startsWith("run.") && !e.getKey().equals(SEED_AXIS)) || e.getKey().startsWith("sweep")) {
+                throw new ConfigException("sweep." + e.getKey() + ": run settings (other than run.seed) and the "
+                        + "sweep itself cannot be swept");
             }
             List<Object> values = e.getValue() instanceof List<?> l ? new ArrayList<>(l) : List.of(e.getValue());
             axes.add(new SweepAxis(e.getKey(), values));

@@ -110,6 +110,8 @@ public final class ExperimentLauncher {
         RunOutcome outcome = new RunOutcome(folder, outcomes, stop.received());
         if (sweep) {
             SweepReport.write(outcome, config.sweep());
+        } else {
+            ReportPage.forRun(folder);
         }
         return outcome;
     }
