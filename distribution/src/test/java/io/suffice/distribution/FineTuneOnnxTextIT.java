@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * captions, exports both towers, and the exported text tower reloaded through onnx-file with the same tokenizer
  * gives the trained tower's embeddings; `suffice zero-shot` with the exports reproduces the run's zero-shot accuracy.
  * <p>
- * The config names the opset-11 export; until the importer follows opsets below 13 and keeps shape arithmetic
- * symbolic, this test runs the shape-free opset-14 export of the same weights ({@code -Dfinetune.file=} overrides).
+ * It runs the config's own text tower, PyTorch's opset-11 export with symbolic batch and sequence
+ * ({@code -Dfinetune.file=} runs another file instead).
  */
 class FineTuneOnnxTextIT {
     private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
@@ -56,7 +56,7 @@ class FineTuneOnnxTextIT {
         CiRequirement.require(present, "Debian package dataset-fashion-mnist (" + DATA + ")");
         Path home = Cli.home();
         Path repo = home.resolve("../../..").normalize();   // the config's paths are relative to the checkout
-        Path pretrained = repo.resolve(System.getProperty("finetune.file", FIXTURES + "bert-tiny-opset14-len16.onnx"));
+        Path pretrained = repo.resolve(System.getProperty("finetune.file", FIXTURES + "bert-tiny-opset11.onnx"));
         Path tokenizer = repo.resolve(FIXTURES + "tokenizer.json");
         assertThat(tokenizer).isRegularFile();
 

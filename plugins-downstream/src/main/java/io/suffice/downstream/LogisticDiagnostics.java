@@ -34,6 +34,8 @@ final class LogisticDiagnostics {
     static final String PARAM_NORM = "param_norm";
     static final String NORMALIZED_MARGIN = "normalized_margin";
     static final String ACCURACY = "accuracy";
+    /** The accuracy on a dataset's held-out examples ({@link io.suffice.api.data.Dataset#heldOut()}). */
+    static final String TEST_ACCURACY = "test_accuracy";
     /** The columns in their {@code metrics.csv} order. */
     static final List<String> COLUMNS = List.of(RISK, GRAD_NORM, PARAM_NORM, NORMALIZED_MARGIN, ACCURACY);
 

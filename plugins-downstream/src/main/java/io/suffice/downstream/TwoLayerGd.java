@@ -34,7 +34,10 @@ import java.util.SplittableRandom;
  * minibatches), {@code param_norm} {@code ||W||_F}, {@code normalized_margin} {@code min_i y_i f(x_i)/||W||_F} and
  * {@code accuracy} (see {@link LogisticDiagnostics}); rows go to the metrics every {@code log-every} steps and at the
  * last, and every measurement feeds the {@link PhaseTransitionTracker}. A non-finite value stops the run with a
- * {@link io.suffice.api.train.TrainingDivergedException}. The summary holds the final diagnostics ({@code final_*}),
+ * {@link io.suffice.api.train.TrainingDivergedException}. With {@code neuron-margins} every neuron's own normalized
+ * margin {@code neuron_margin_j} is measured too, and with a dataset that has held-out examples
+ * ({@link io.suffice.api.data.Dataset#heldOut()}) {@code test_accuracy} (see {@link TwoLayerGraph#build(int, int,
+ * Activation, double[], int, DType, boolean, int)}). The summary holds the final diagnostics ({@code final_*}),
  * {@code phase_transition_step} (last risk increase), {@code risk_increases}, {@code steps_to_target} (-1 if never),
  * {@code normalized_margin_at_transition} and {@code max_risk}. {@code run.export: [onnx]} writes {@code two-layer}:
  * {@code x -> f(x)}. {@code precision: float32} builds the same graph in float32 with ONNX Runtime's float32 kernels
@@ -72,13 +75,15 @@ public final class TwoLayerGd implements DownstreamTask {
         Activation phi = Activation.of(settings.activation(), settings.leakiness(), settings.huber());
         boolean minibatch = settings.batchSize() > 0 && settings.batchSize() < n;
         DType dtype = settings.precision().equals(TwoLayerGdSettings.FLOAT32) ? DType.FLOAT32 : DType.FLOAT64;
+        Batch heldOut = context.dataset().heldOut().orElse(null);
         TwoLayerGraph net = TwoLayerGraph.build(d, settings.width(), phi,
                 initialWeights(context.seed(), settings.width(), d, settings.initScale()),
-                minibatch ? settings.batchSize() : 0, dtype);
+                minibatch ? settings.batchSize() : 0, dtype, settings.neuronMargins(), heldOut == null ? 0 : heldOut.size());
 
         PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
         TrainingPlan.Builder plan = TrainingPlan.builder("two-layer-gd", net.graph, net.objective, net.store,
-                        context.optimizer(), batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
+                        context.optimizer(), withHeldOut(batches(context.seed(), x, y, n, d, minibatch ? settings.batchSize() : 0, dtype),
+                                heldOut, dtype),
                         settings.steps())
                 .loss(net.risk)
                 .lossName(LogisticDiagnostics.RISK)
@@ -90,7 +95,9 @@ public final class TwoLayerGd implements DownstreamTask {
         net.metrics.forEach(plan::metric);
         TrainingResult result = context.trainer().fit(plan.build());
         Map<String, Double> summary = new LinkedHashMap<>();
-        for (String k : LogisticDiagnostics.COLUMNS) {
+        List<String> reported = new java.util.ArrayList<>(LogisticDiagnostics.COLUMNS);
+        net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
+        for (String k : reported) {
             summary.put("final_" + k, last(result, k));
         }
         summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
@@ -133,6 +140,24 @@ public final class TwoLayerGd implements DownstreamTask {
         return step -> {
             drawBatch(perm, rows, StepRandom.of(seed, BATCH_STREAM, step));
             return Map.of(TwoLayerGraph.X, xs, TwoLayerGraph.Y, ys, TwoLayerGraph.BATCH, rows);
+        };
+    }
+
+    /**
+     * {@code source}'s inputs plus, when {@code heldOut} is not null, its {@code x}, {@code y} as
+     * {@value TwoLayerGraph#X_TEST}, {@value TwoLayerGraph#Y_TEST} (the same tensors every step).
+     */
+    static BatchSource withHeldOut(BatchSource source, Batch heldOut, DType dtype) {
+        if (heldOut == null) {
+            return source;
+        }
+        HostTensor xt = Tensors.asFloat(heldOut.get("x"), dtype);
+        HostTensor yt = Tensors.asFloat(heldOut.get("y"), dtype);
+        return step -> {
+            Map<String, HostTensor> in = new LinkedHashMap<>(source.batch(step));
+            in.put(TwoLayerGraph.X_TEST, xt);
+            in.put(TwoLayerGraph.Y_TEST, yt);
+            return in;
         };
     }
 

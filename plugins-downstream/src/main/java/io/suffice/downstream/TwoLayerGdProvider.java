@@ -38,7 +38,9 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofInt("batch-size", 0,
                         "minibatch size for sgd, rows drawn per step from (seed, step) (0: full batch)").nonNegative(),
                 ParameterSpec.ofChoice("precision", "float64 (exact, the experiments) or float32 (benchmarks: the "
-                        + "float32 step of the PyTorch peer)", TwoLayerGdSettings.FLOAT64, TwoLayerGdSettings.FLOAT32));
+                        + "float32 step of the PyTorch peer)", TwoLayerGdSettings.FLOAT64, TwoLayerGdSettings.FLOAT32),
+                ParameterSpec.ofBoolean("neuron-margins", false, "also report each neuron's own normalized margin "
+                        + "min_i y_i a_j phi(w_j . x_i) / ||w_j|| (neuron_margin_j; for small widths)"));
     }
 
     /** The declared ranges cover every rule (leakiness in (0, 1), huber &gt; 0, ...); create trusts them. */
@@ -46,6 +48,7 @@ public final class TwoLayerGdProvider implements DownstreamTaskProvider {
     public DownstreamTask create(PluginConfig c) {
         return new TwoLayerGd(new TwoLayerGdSettings(c.getInt("width"), c.getString("activation"),
                 c.getDouble("leakiness"), c.getDouble("huber"), c.getDouble("init-scale"), c.getLong("steps"),
-                c.getLong("log-every"), c.getDouble("target-risk"), c.getInt("batch-size"), c.getString("precision")));
+                c.getLong("log-every"), c.getDouble("target-risk"), c.getInt("batch-size"), c.getString("precision"),
+                c.getBoolean("neuron-margins")));
     }
 }

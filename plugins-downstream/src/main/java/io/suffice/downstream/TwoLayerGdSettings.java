@@ -15,9 +15,11 @@ package io.suffice.downstream;
  *                   a step, independently across steps (SGD); diagnostics are always over the full sample
  * @param precision  {@value #FLOAT64} (the experiments) or {@value #FLOAT32} (the benchmark workloads, which time
  *                   the step the float32 PyTorch peer runs)
+ * @param neuronMargins whether to report every neuron's own normalized margin ({@code neuron_margin_j})
  */
 public record TwoLayerGdSettings(int width, String activation, double leakiness, double huber, double initScale,
-                                 long steps, long logEvery, double targetRisk, int batchSize, String precision) {
+                                 long steps, long logEvery, double targetRisk, int batchSize, String precision,
+                                 boolean neuronMargins) {
     public static final String FLOAT64 = "float64";
     public static final String FLOAT32 = "float32";
 
@@ -28,6 +30,13 @@ public record TwoLayerGdSettings(int width, String activation, double leakiness,
                     + ", log-every " + logEvery + ", batch-size " + batchSize + ", init-scale " + initScale
                     + ", precision " + precision);
         }
+    }
+
+    /** Settings without per-neuron margins. */
+    public TwoLayerGdSettings(int width, String activation, double leakiness, double huber, double initScale,
+                              long steps, long logEvery, double targetRisk, int batchSize, String precision) {
+        this(width, activation, leakiness, huber, initScale, steps, logEvery, targetRisk, batchSize, precision,
+                false);
     }
 
     /** Float64 settings. */

@@ -36,6 +36,10 @@ final class TwoLayerGraph {
     static final String Y = "y";
     static final String BATCH = "batch";
     static final String WEIGHTS = "W";
+    static final String X_TEST = "x_test";
+    /** Prefix of the per-neuron margin metrics. */
+    static final String NEURON_MARGIN = "neuron_margin_";
+    static final String Y_TEST = "y_test";
 
     final Graph graph;
     final ParameterStore store;
@@ -51,9 +55,11 @@ final class TwoLayerGraph {
     final Value objective;
     /** {@code param_norm}, {@code normalized_margin}, {@code accuracy}, over all of {@link #x}. */
     final Map<String, Value> metrics;
+    /** The held-out inputs {@value #X_TEST}, {@value #Y_TEST}, or empty. */
+    final List<Value> heldOut;
 
     private TwoLayerGraph(Graph graph, Value x, Value y, Value batch, Value output, Value risk, Value objective,
-                          Map<String, Value> metrics) {
+                          Map<String, Value> metrics, List<Value> heldOut) {
         this.graph = graph;
         this.store = ParameterStore.of(graph);
         this.x = x;
@@ -63,6 +69,7 @@ final class TwoLayerGraph {
         this.risk = risk;
         this.objective = objective;
         this.metrics = metrics;
+        this.heldOut = heldOut;
     }
 
     /**
@@ -74,6 +81,21 @@ final class TwoLayerGraph {
      * @param dtype     FLOAT64 (the task), or FLOAT32 (benchmark workloads timing the step the PyTorch peer runs)
      */
     static TwoLayerGraph build(int d, int m, Activation phi, double[] w0, int batchSize, DType dtype) {
+        return build(d, m, phi, w0, batchSize, dtype, false, 0);
+    }
+
+    /**
+     * As {@link #build(int, int, Activation, double[], int, DType)}, with two optional groups of metrics:
+     *
+     * @param neuronMargins adds {@code neuron_margin_j} for every neuron {@code j}: its own normalized margin as a
+     *                      classifier, {@code min_i y_i a_j phi(w_j . x_i) / ||w_j||} (0 while {@code w_j = 0}); the
+     *                      paper's Fig. 4 shows them negative while the network's margin is positive
+     * @param heldOut       the number n' of held-out points (0: none); adds inputs {@value #X_TEST} {@code [n', d]},
+     *                      {@value #Y_TEST} {@code [n']} and the metric {@code test_accuracy}, the fraction of
+     *                      held-out points with {@code y f(x) > 0}
+     */
+    static TwoLayerGraph build(int d, int m, Activation phi, double[] w0, int batchSize, DType dtype,
+                               boolean neuronMargins, int heldOut) {
         if (w0.length != (long) m * d) {
             throw new IllegalArgumentException("W needs m x d = " + m + " x " + d + " values, got " + w0.length);
         }
@@ -103,7 +125,29 @@ final class TwoLayerGraph {
         metrics.put(LogisticDiagnostics.PARAM_NORM, norm);
         metrics.put(LogisticDiagnostics.NORMALIZED_MARGIN, LogisticDiagnostics.normalizedMargin(g, margins, norm));
         metrics.put(LogisticDiagnostics.ACCURACY, LogisticDiagnostics.accuracy(g, margins));
-        return new TwoLayerGraph(g, x, y, batch, f, risk, objective, metrics);
+        if (neuronMargins) {
+            Value z = g.gemm(x, w, null, 1, 0, false, true);
+            // y_i a_j phi(z_ij): [n, m]; min over i; divided by ||w_j||
+            Value signed = g.mul(g.mul(g.reshape(y, -1, 1), phi.apply(g, z)), g.reshape(signs, 1, m));
+            Value minOverSamples = g.neg(g.reduceMax(g.neg(signed), false, 0));
+            Value rowNorms = g.sqrt(g.reduceSum(g.mul(w, w), false, 1));
+            Value zero = GraphMath.constant(g, 0, rowNorms);
+            Value positive = g.greater(rowNorms, zero);
+            Value each = g.where(positive, g.div(minOverSamples, g.where(positive, rowNorms,
+                    GraphMath.constant(g, 1, rowNorms))), zero);
+            for (int j = 0; j < m; j++) {
+                metrics.put(NEURON_MARGIN + j, g.reshape(g.slice(each, new long[]{j}, new long[]{j + 1}, new long[]{0}, null), new long[0]));
+            }
+        }
+        List<Value> test = List.of();
+        if (heldOut > 0) {
+            Value xt = g.input(X_TEST, dtype, heldOut, d);
+            Value yt = g.input(Y_TEST, dtype, heldOut);
+            metrics.put(LogisticDiagnostics.TEST_ACCURACY, LogisticDiagnostics.accuracy(g,
+                    LogisticDiagnostics.margins(g, output(g, xt, w, signs, phi, m), yt)));
+            test = List.of(xt, yt);
+        }
+        return new TwoLayerGraph(g, x, y, batch, f, risk, objective, metrics, test);
     }
 
     /** {@code f(x) = (1/m) sum_j a_j phi(w_j . x)} for every row of {@code x}. */
@@ -124,6 +168,7 @@ final class TwoLayerGraph {
         if (batch != null) {
             in.add(batch);
         }
+        in.addAll(heldOut);
         return in;
     }
 }

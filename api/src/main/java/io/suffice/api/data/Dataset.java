@@ -33,6 +33,12 @@ public interface Dataset {
      */
     Batch all();
 
+    /**
+     * Held-out examples with the same fields as {@link #all()}, never trained on (for test accuracy), when the
+     * dataset has them.
+     */
+    default Optional<Batch> heldOut() { return Optional.empty(); }
+
     /** The exact Bayes answers of this data model, when it has them (e.g. the JGHM's belief propagation). */
     default Optional<BayesOracle> oracle() { return Optional.empty(); }
 

@@ -13,6 +13,11 @@ public interface ExecutorFactory {
     /** A new executor; the caller closes it. */
     Executor open(ExecutionConfig config);
 
+    /** The runtime's automatic differentiation, for commands that differentiate imported graphs. */
+    default Differentiator differentiator() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no differentiator");
+    }
+
     /**
      * The first factory visible to {@code loader} (the runtime's).
      *

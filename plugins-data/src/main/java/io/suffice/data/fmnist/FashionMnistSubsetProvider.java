@@ -28,6 +28,8 @@ public final class FashionMnistSubsetProvider implements DatasetProvider {
                         "two class indices 0..9: first labelled +1, second -1 (0 T-shirt, 2 Pullover, ...)")
                         .in(io.suffice.api.plugin.Range.closed(0, 9)),
                 ParameterSpec.ofInt("n", 500, "number of images (half from each class)").atLeast(2),
+                ParameterSpec.ofInt("test-n", 0, "held-out images of the two classes from the other split, for "
+                        + "test accuracy (0: none)").nonNegative(),
                 ParameterSpec.ofChoice("split", "which files: train (60000 images) or test (10000)", "train", "test"),
                 new ParameterSpec("preprocessing", ParameterType.STRING, "max-norm",
                         "pixels/255, then: max-norm (one factor, max ||x|| = 1), unit-norm (each ||x|| = 1), "
@@ -57,6 +59,6 @@ public final class FashionMnistSubsetProvider implements DatasetProvider {
             throw c.invalid("preprocessing", e.getMessage());
         }
         return new FashionMnistSubset(Path.of(c.getString("directory")), split, classes.get(0).intValue(),
-                classes.get(1).intValue(), c.getInt("n"), pre, c.getLong("seed"));
+                classes.get(1).intValue(), c.getInt("n"), c.getInt("test-n"), pre, c.getLong("seed"));
     }
 }

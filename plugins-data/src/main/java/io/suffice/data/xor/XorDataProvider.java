@@ -16,16 +16,17 @@ public final class XorDataProvider implements DatasetProvider {
 
     @Override
     public String description() {
-        return "XOR data: corners (+-1, +-1) labelled x1*x2, optional jitter and noise dimensions, ||x|| <= 1";
+        return "XOR data: corners (+-1, +-1) labelled x1*x2 plus Gaussian jitter and noise dimensions, ||x|| <= 1";
     }
 
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(
                 ParameterSpec.ofInt("n", 100, "number of points (corners used equally often)").atLeast(4),
-                ParameterSpec.ofDouble("jitter", 0.0, "std of Gaussian jitter on the two signal coordinates (before scaling)")
+                ParameterSpec.ofDouble("jitter", 0.2, "std of Gaussian jitter on the two signal coordinates (before "
+                        + "scaling; 0 gives four exact corners, which one huge step separates)")
                         .nonNegative(),
-                ParameterSpec.ofInt("noise-dims", 0, "number of extra pure-noise coordinates").nonNegative(),
+                ParameterSpec.ofInt("noise-dims", 4, "number of extra pure-noise coordinates").nonNegative(),
                 ParameterSpec.ofDouble("noise", 0.1, "std of the noise coordinates (before scaling)").nonNegative(),
                 ParameterSpec.ofInt("seed", 0, "seed of the draw"));
     }

@@ -8,12 +8,14 @@ import java.util.List;
  * Parameters of the {@code clip} task (see {@link ClipTaskProvider} for their meaning and defaults).
  * {@code guidePenalty} is lambda of the guided variant (contrastive-jghm.md sec. 5, {@link ClipModel}): 0 trains
  * the standard model. {@code supervised} trains the supervised reference of {@link LabelledEvaluation} (labelled
- * datasets only). Checkpoints and resume are the run's ({@code run.checkpoint-every}, {@code run.resume}).
+ * datasets only). {@code guideTarget} is {@code beliefs} or the authors' {@code log-messages}
+ * ({@link ClipModel.GuideTarget}). Checkpoints and resume are the run's ({@code run.checkpoint-every}, {@code run.resume}).
  */
 public record ClipSettings(String objective, long steps, int batch, int candidates, long logEvery,
                            String imageField, String textField, String rootField,
                            int evalGroups, int bayesSamples, int zeroShotImages, List<Long> prompts,
-                           int probeTrain, int probeTest, double guidePenalty, boolean supervised) {
+                           int probeTrain, int probeTest, double guidePenalty, boolean supervised,
+                           String guideTarget) {
     /** Settings of the standard (unguided) model. */
     public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
                         String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
@@ -30,7 +32,17 @@ public record ClipSettings(String objective, long steps, int batch, int candidat
                 zeroShotImages, prompts, probeTrain, probeTest, guidePenalty, true);
     }
 
+    /** Settings with the guided variant's default targets (the normalised beliefs). */
+    public ClipSettings(String objective, long steps, int batch, int candidates, long logEvery, String imageField,
+                        String textField, String rootField, int evalGroups, int bayesSamples, int zeroShotImages,
+                        List<Long> prompts, int probeTrain, int probeTest, double guidePenalty, boolean supervised) {
+        this(objective, steps, batch, candidates, logEvery, imageField, textField, rootField, evalGroups, bayesSamples,
+                zeroShotImages, prompts, probeTrain, probeTest, guidePenalty, supervised,
+                ClipModel.GuideTarget.BELIEFS.label());
+    }
+
     public ClipSettings {
+        ClipModel.GuideTarget.of(guideTarget);
         objective = ContrastiveObjective.check(objective);
         prompts = List.copyOf(prompts);
         if (!(guidePenalty >= 0) || Double.isInfinite(guidePenalty)) {

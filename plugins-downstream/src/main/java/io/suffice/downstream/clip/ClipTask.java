@@ -102,7 +102,7 @@ public final class ClipTask implements DownstreamTask {
         try (ClipModel model = new ClipModel(encoder, textEncoder, ctx.seed(), s.objective(), im0.dtype(),
                 im0.shape().dim(1),
                 tx0.dtype(), tx0.shape().dim(1), s.batch(), s.candidates(), s.guidePenalty(), oracle.orElse(null),
-                ctx.executor())) {
+                ctx.executor(), ClipModel.GuideTarget.of(s.guideTarget()))) {
             summary.put("parameters", (double) model.store().count());
             TrainingPlan plan = plan(model, ctx, data);
             TrainingResult trained = ctx.trainer().fit(plan);

@@ -49,6 +49,9 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 ParameterSpec.ofDouble("guide-penalty", 0, "the guided variant (paper: 1e-3): adds this times the "
                         + "squared distance of each block's hidden state (first S channels) to the oracle's BP beliefs "
                         + "of the matching tree level, per sequence, to the optimised objective; 0 = standard").nonNegative(),
+                ParameterSpec.ofChoice("guide-target", "what the guided variant pulls the hidden states to: the "
+                        + "normalised BP beliefs, or the authors' max-normalised BP log-messages (use lr 1e-3 with "
+                        + "them, as the authors did)", "beliefs", "log-messages"),
                 ParameterSpec.ofBoolean("supervised", true, "labelled datasets (fashion-mnist-captions): also train "
                         + "the image tower's architecture + a linear layer on the labels (same steps, rows and "
                         + "optimizer) as the supervised reference, summary key supervised_top1"));
@@ -72,6 +75,6 @@ public final class ClipTaskProvider implements DownstreamTaskProvider {
                 c.getInt("candidates"), c.getLong("log-every"), c.getString("image-field"),
                 c.getString("text-field"), c.getString("root-field"), c.getInt("eval-groups"),
                 c.getInt("bayes-samples"), c.getInt("zero-shot-images"), prompts, c.getInt("probe-train"),
-                c.getInt("probe-test"), guide, c.getBoolean("supervised")));
+                c.getInt("probe-test"), guide, c.getBoolean("supervised"), c.getString("guide-target")));
     }
 }

@@ -40,6 +40,12 @@ import java.util.Map;
  * {@code guide.text} by the plan's {@linkplain #batches batch source}. N is the number of sequences per tower, so the
  * penalty is a mean over sequences. The reported loss stays the pure contrastive loss (the risk the paper reports);
  * the penalty term is the metric {@value #GUIDE_PENALTY}. The embedding functions are unchanged.
+ * <p>
+ * Guide targets ({@link GuideTarget}): {@code beliefs} (the default) feeds the normalised beliefs
+ * {@code h_u / sum h_u} as they are; {@code log-messages} feeds the authors' targets, the max-normalised log-messages
+ * {@code log h_u - max_b log h_u = log(belief / max belief)}, computed here from the same beliefs (the oracle's
+ * float32 beliefs underflow below about 1e-38, so a log-message is floored at {@value #LOG_MESSAGE_FLOOR}; the
+ * authors' code has no floor).
  */
 public final class ClipModel implements AutoCloseable {
     public static final String IMAGE = "image";
@@ -48,6 +54,37 @@ public final class ClipModel implements AutoCloseable {
     public static final String GUIDE = "guide.";
     /** Metric name of the guided variant's penalty term (already multiplied by lambda). */
     public static final String GUIDE_PENALTY = "guide_penalty";
+    /** The floor of a max-normalised log-message target (float32 beliefs underflow to 0 near 1e-38 = e^-87.5). */
+    public static final double LOG_MESSAGE_FLOOR = -80;
+
+    /** What the guided variant pulls the hidden states to. */
+    public enum GuideTarget {
+        /** The normalised upward beliefs {@code h_u / sum h_u}. */
+        BELIEFS("beliefs"),
+        /** The authors' max-normalised log-messages {@code log h_u - max log h_u}. */
+        LOG_MESSAGES("log-messages");
+
+        private final String label;
+
+        GuideTarget(String label) {
+            this.label = label;
+        }
+
+        /** The config spelling. */
+        public String label() {
+            return label;
+        }
+
+        /** The target called {@code label}. */
+        public static GuideTarget of(String label) {
+            for (GuideTarget t : values()) {
+                if (t.label.equals(label)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown guide target '" + label + "'; choices: beliefs, log-messages");
+        }
+    }
     /** Export (ONNX file base name) of the image tower: token input {@code image}, output {@value #EMBEDDING}. */
     public static final String IMAGE_ENCODER = "image-encoder";
     /** Export of the text tower: token input {@code text}, output {@value #EMBEDDING}. */
@@ -78,6 +115,7 @@ public final class ClipModel implements AutoCloseable {
     private final int embedding;
     private final double guidePenalty;
     private final BayesOracle guideOracle;
+    private final GuideTarget guideTarget;
     private Executable embedImage;
     private Executable embedText;
 
@@ -126,7 +164,20 @@ public final class ClipModel implements AutoCloseable {
     public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
                      long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor) {
         this(encoder, encoder, seed, objective, imageType, imageLength, textType, textLength, batch, k, guidePenalty,
-                oracle, executor);
+                oracle, executor, GuideTarget.BELIEFS);
+    }
+
+    /**
+     * As {@link #ClipModel(Encoder, long, String, DType, long, DType, long, int, int, double, BayesOracle,
+     * Executor)}, with the guided variant's targets chosen.
+     *
+     * @param guideTarget what the guided variant's hidden states are pulled to
+     */
+    public ClipModel(Encoder encoder, long seed, String objective, DType imageType, long imageLength, DType textType,
+                     long textLength, int batch, int k, double guidePenalty, BayesOracle oracle, Executor executor,
+                     GuideTarget guideTarget) {
+        this(encoder, encoder, seed, objective, imageType, imageLength, textType, textLength, batch, k, guidePenalty,
+                oracle, executor, guideTarget);
     }
 
     /**
@@ -137,6 +188,19 @@ public final class ClipModel implements AutoCloseable {
     public ClipModel(Encoder encoder, Encoder textEncoder, long seed, String objective, DType imageType,
                      long imageLength, DType textType, long textLength, int batch, int k, double guidePenalty,
                      BayesOracle oracle, Executor executor) {
+        this(encoder, textEncoder, seed, objective, imageType, imageLength, textType, textLength, batch, k,
+                guidePenalty, oracle, executor, GuideTarget.BELIEFS);
+    }
+
+    /**
+     * The general constructor: a text tower of its own and the guided variant's targets chosen.
+     *
+     * @param guideTarget what the guided variant's hidden states are pulled to
+     */
+    public ClipModel(Encoder encoder, Encoder textEncoder, long seed, String objective, DType imageType,
+                     long imageLength, DType textType, long textLength, int batch, int k, double guidePenalty,
+                     BayesOracle oracle, Executor executor, GuideTarget guideTarget) {
+        this.guideTarget = guideTarget;
         this.encoder = encoder;
         this.textEncoder = textEncoder;
         this.seed = seed;
@@ -288,11 +352,40 @@ public final class ClipModel implements AutoCloseable {
             feeds.put(IMAGE, image);
             feeds.put(TEXT, text);
             if (guideOracle != null) {
-                feeds.put(GUIDE + IMAGE, guideOracle.levelBeliefs(Modality.IMAGE, image));
-                feeds.put(GUIDE + TEXT, guideOracle.levelBeliefs(Modality.TEXT, text));
+                feeds.put(GUIDE + IMAGE, target(guideOracle.levelBeliefs(Modality.IMAGE, image)));
+                feeds.put(GUIDE + TEXT, target(guideOracle.levelBeliefs(Modality.TEXT, text)));
             }
             return feeds;
         };
+    }
+
+    /** The guide target of {@code beliefs} (float32 {@code [..., S]}): as they are, or as max-normalised logs. */
+    private HostTensor target(HostTensor beliefs) {
+        return guideTarget == GuideTarget.BELIEFS ? beliefs : maxNormalisedLogs(beliefs, guideOracle.states());
+    }
+
+    /**
+     * {@code log(b / max b)} over each run of {@code s} values of {@code beliefs} (float32), floored at
+     * {@link #LOG_MESSAGE_FLOOR}: the max-normalised log-message {@code log h_u - max log h_u}, since the beliefs
+     * are {@code h_u} divided by a constant.
+     */
+    static HostTensor maxNormalisedLogs(HostTensor beliefs, int s) {
+        java.nio.FloatBuffer in = beliefs.floats();
+        HostTensor out = HostTensor.zeros(DType.FLOAT32, beliefs.shape());
+        java.nio.FloatBuffer o = out.floats();
+        int n = beliefs.size();
+        for (int start = 0; start < n; start += s) {
+            double max = 0;
+            for (int k = 0; k < s; k++) {
+                max = Math.max(max, in.get(start + k));
+            }
+            for (int k = 0; k < s; k++) {
+                double v = in.get(start + k);
+                o.put(start + k, (float) (v > 0 && max > 0 ? Math.max(LOG_MESSAGE_FLOOR, Math.log(v / max))
+                        : LOG_MESSAGE_FLOOR));
+            }
+        }
+        return out;
     }
 
     /** The graph holding the towers, the loss and the penalty. */

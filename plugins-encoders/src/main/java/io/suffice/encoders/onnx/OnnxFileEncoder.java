@@ -239,13 +239,17 @@ public final class OnnxFileEncoder implements PretrainedEncoder, io.suffice.api.
         OnnxMl.ModelProto model = OnnxModelInspector.parse(settings.file());
         OpsetSupport.check(settings.file(), model);
         ExternalDataGuard.check(settings.file(), model);
-        Map<String, Value> outs;
+        OnnxImporter.Result imported;
         try {
-            outs = OnnxImporter.importInto(graph, model, inputs, name + ".", settings.trainable(),
-                    List.of(output.name()));
+            imported = OnnxImporter.importModel(graph, model, inputs, new OnnxImporter.Options(
+                    name + ".", settings.trainable(), settings.untie()), List.of(output.name()));
         } catch (IllegalArgumentException e) {
             throw printable(e);
         }
+        if (settings.trainable()) {
+            imported.shared().forEach(line -> LOG.info("onnx-file encoder {}: {}", name, line));
+        }
+        Map<String, Value> outs = imported.outputs();
         Value y = outs.get(output.name());
         if (y.dtype() != DType.FLOAT32) {   // the frozen path hands out FLOAT32 too
             y = graph.cast(y, DType.FLOAT32);

@@ -55,7 +55,9 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
                 ParameterSpec.ofInt("max-length", 0, "with a tokenizer: cut and pad texts to this many tokens "
                         + "(0: pad each batch to its longest text, truncate as the tokenizer file says)"),
                 ParameterSpec.ofBoolean("trainable", false, "when built into a graph, initializers become trainable "
-                        + "parameters (needs every operator to have a gradient rule)"));
+                        + "parameters (needs every operator to have a gradient rule)"),
+                ParameterSpec.ofBoolean("untie", false, "trainable import: give each use of a tensor the exporter "
+                        + "shared between several uses (merged identical initializers) its own parameter"));
     }
 
     @Override
@@ -83,6 +85,6 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
         return new OnnxFileEncoder(new OnnxFileEncoderSettings(Path.of(config.getString("file")), inputs,
                 config.getString("output"), pooling, config.getInt("pooling-axis"), config.getString("pooling-mask"),
                 config.getBoolean("normalize"), config.getBoolean("trainable"),
-                tokenizer.isBlank() ? null : Path.of(tokenizer), maxLength));
+                tokenizer.isBlank() ? null : Path.of(tokenizer), maxLength, config.getBoolean("untie")));
     }
 }

@@ -23,10 +23,12 @@ import java.util.Objects;
  *                    {@code attention_mask} and {@code token_type_ids}
  * @param maxLength   with a tokenizer: cut and pad every text to this many tokens; 0 pads each batch to its longest
  *                    text and truncates as the tokenizer file says
+ * @param untie       for a trainable import: every use of a tensor that the exporter shared between several uses
+ *                    (PyTorch merges identical initializers) gets its own parameter instead of one tied weight
  */
 public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
                                       int poolingAxis, String poolingMask, boolean normalize, boolean trainable,
-                                      Path tokenizer, int maxLength) {
+                                      Path tokenizer, int maxLength, boolean untie) {
 
     public OnnxFileEncoderSettings {
         Objects.requireNonNull(file, "file");
@@ -43,42 +45,47 @@ public record OnnxFileEncoderSettings(Path file, Map<String, String> inputs, Str
     /** Settings without a tokenizer. */
     public OnnxFileEncoderSettings(Path file, Map<String, String> inputs, String output, Pooling pooling,
                                    int poolingAxis, String poolingMask, boolean normalize, boolean trainable) {
-        this(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, trainable, null, 0);
+        this(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, trainable, null, 0, false);
     }
 
     /** Defaults: inputs read the fields of their own names, first output, no pooling, no normalisation, frozen. */
     public static OnnxFileEncoderSettings of(Path file) {
-        return new OnnxFileEncoderSettings(file, Map.of(), "", Pooling.NONE, 1, "", false, false, null, 0);
+        return new OnnxFileEncoderSettings(file, Map.of(), "", Pooling.NONE, 1, "", false, false, null, 0, false);
     }
 
     public OnnxFileEncoderSettings withInputs(Map<String, String> m) {
         return new OnnxFileEncoderSettings(file, m, output, pooling, poolingAxis, poolingMask, normalize, trainable,
-                tokenizer, maxLength);
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withOutput(String o) {
         return new OnnxFileEncoderSettings(file, inputs, o, pooling, poolingAxis, poolingMask, normalize, trainable,
-                tokenizer, maxLength);
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withPooling(Pooling p, int axis, String mask) {
         return new OnnxFileEncoderSettings(file, inputs, output, p, axis, mask, normalize, trainable,
-                tokenizer, maxLength);
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withNormalize(boolean n) {
         return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, n, trainable,
-                tokenizer, maxLength);
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withTrainable(boolean t) {
         return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize, t,
-                tokenizer, maxLength);
+                tokenizer, maxLength, untie);
     }
 
     public OnnxFileEncoderSettings withTokenizer(Path file, int length) {
         return new OnnxFileEncoderSettings(this.file, inputs, output, pooling, poolingAxis, poolingMask, normalize,
-                trainable, file, length);
+                trainable, file, length, untie);
+    }
+
+    public OnnxFileEncoderSettings withUntie(boolean u) {
+        return new OnnxFileEncoderSettings(file, inputs, output, pooling, poolingAxis, poolingMask, normalize,
+                trainable, tokenizer, maxLength, u);
     }
 
     /**

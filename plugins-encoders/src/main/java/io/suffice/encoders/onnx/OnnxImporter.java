@@ -2,7 +2,10 @@ package io.suffice.encoders.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.ImportedNode;
 import io.suffice.api.graph.Init;
+import io.suffice.api.graph.Operator;
+import io.suffice.api.graph.OperatorTable;
 import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
@@ -11,71 +14,126 @@ import io.suffice.api.tensor.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Converts an ONNX graph into a suffice {@link Graph} so that it can be fine-tuned: initializers become trainable
- * parameters (or constants, for a frozen import), nodes become the same ONNX operators built through the graph
- * builder (which infers shapes and checks them), and the requested outputs are returned as values. Only operators
- * listed in {@link #SUPPORTED} are converted; each of them has a gradient rule in the runtime's standard
- * {@code GradientRegistry} (a test checks this) or has no float gradient to propagate (comparisons, constants).
- * {@code Conv} is imported when it is a patch embedding ({@link PatchConv}, as in ViT and CLIP image towers).
- * Operators without import or gradient rules ({@code Conv} with padding or overlapping windows, ...) are refused before anything is added to the graph,
- * with an error naming each of them. Shape operands of {@code Reshape}, {@code Slice}, {@code Unsqueeze},
- * {@code Expand} etc. must be constants after {@link ShapeFolding}, which folds the integer shape arithmetic of
- * exporters; {@code Shape} itself folds only for static shapes, so a PyTorch export with a dynamic batch imports when
- * it is fed inputs of a fixed batch size.
+ * Converts an ONNX graph into a suffice {@link Graph} so that it can be fine-tuned: initializers (and, for a
+ * trainable import, float {@code Constant} nodes holding tensors) become trainable parameters, nodes become the same
+ * ONNX operators built through the graph builders (which infer shapes and check them), and the requested outputs
+ * are returned as values.
+ * <p>
+ * What is importable is not listed here: every operator is converted by the import rule of its {@link Operator}
+ * definition in {@link #OPERATORS} (the graph's standard table plus the patch {@code Conv} of {@link PatchConv}),
+ * which also handles its opset-dependent signature, and is differentiated by the gradient rule declared beside it.
+ * {@link #problems} vets a file from those definitions alone (opset, foreign domains, operators without import rule,
+ * unsupported attribute forms); {@link #importModel} vets first and then builds. Integer shape arithmetic is folded
+ * by {@link ShapeFolding}; what depends on a symbolic batch or sequence size stays in the graph.
  * <p>
  * Stateless; the graph being built is not thread-safe.
  */
 public final class OnnxImporter {
 
-    /** Operators the importer converts. */
-    public static final Set<String> SUPPORTED = Set.copyOf(new TreeSet<>(List.of(
-            "Abs", "Add", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Expand", "Dropout", "Equal", "Erf", "Exp", "Flatten",
-            "Gather", "Gemm", "Greater", "Identity", "LayerNormalization", "LeakyRelu", "Less", "Log", "LogSoftmax",
-            "MatMul", "Max", "Min", "Mul", "Neg", "Pow", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceSum",
-            "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Tanh",
-            "Transpose", "Unsqueeze", "Where")));
+    /** The operators the importer converts and how: the standard table plus patch convolutions. */
+    public static final OperatorTable OPERATORS = OperatorTable.standard().with(List.of(PatchConv.OPERATOR));
 
     /**
-     * Supported operators that need no gradient rule of their own: they carry no float gradient (comparisons,
-     * constants, shapes) or are rebuilt from other operators ({@code Conv} by {@link PatchConv}, {@code Flatten} as
-     * {@code Reshape}, {@code Dropout} as {@code Identity}).
+     * How to import.
+     *
+     * @param prefix    prepended to initializer names to name parameters, e.g. {@code "image."}
+     * @param trainable float initializers and Constant tensors become parameters (true) or constants (false)
+     * @param untie     give each use of an initializer the exporter shared between several uses its own copy
      */
-    public static final Set<String> NO_RULE_NEEDED = Set.of("Constant", "Equal", "Greater", "Less", "Dropout",
-            "Flatten", "Shape", "ConstantOfShape", "Conv");
+    public record Options(String prefix, boolean trainable, boolean untie) {
+    }
+
+    /**
+     * What an import built.
+     *
+     * @param outputs    the requested values by name
+     * @param parameters trainable parameters created
+     * @param nodes      graph nodes created
+     * @param folded     ONNX nodes folded to constants at build time
+     * @param shared     one line per initializer that several nodes use (weights the exporter tied)
+     */
+    public record Result(Map<String, Value> outputs, int parameters, int nodes, int folded, List<String> shared) {
+    }
 
     private OnnxImporter() {
     }
 
-    /**
-     * The operators of {@code model} the importer cannot convert, each with its node count and first node name,
-     * e.g. {@code Conv (1 node: /patch/Conv)}; empty when the model can be imported.
-     */
-    public static List<String> unsupported(OnnxMl.ModelProto model) {
-        Map<String, List<String>> bad = new TreeMap<>();
-        for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
-            boolean foreign = !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx");
-            String why = n.getOpType().equals("Conv") ? PatchConv.whyNot(n) : null;
-            if (foreign || !SUPPORTED.contains(n.getOpType()) || why != null) {
-                String op = foreign ? n.getDomain() + "." + n.getOpType()
-                        : why != null ? n.getOpType() + " [" + why + "]" : n.getOpType();
-                bad.computeIfAbsent(op, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "(unnamed)" : n.getName());
+    /** The model's default-domain opset, or -1 when it imports none. */
+    public static long opset(OnnxMl.ModelProto model) {
+        long opset = -1;
+        for (OnnxMl.OperatorSetIdProto o : model.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                opset = o.getVersion();
             }
         }
+        return opset;
+    }
+
+    /**
+     * Everything in {@code model} that import refuses before building: an opset outside 7..25 and each operator
+     * without an import rule or in an unsupported form, with its node count and first node name, e.g.
+     * {@code Conv [only patch convolutions (stride = kernel) import] (1 node: /patch/Conv)}; empty when the file
+     * passes.
+     */
+    public static List<String> problems(OnnxMl.ModelProto model) {
         List<String> out = new ArrayList<>();
+        long opset = opset(model);
+        if (opset < OpsetSupport.MIN_OPSET || opset > OpsetSupport.MAX_OPSET) {
+            out.add("opset " + opset + " (supported: " + OpsetSupport.MIN_OPSET + " to " + OpsetSupport.MAX_OPSET
+                    + ")");
+        }
+        Map<String, List<String>> bad = new TreeMap<>();
+        for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
+            String why = whyNot(n, opset);
+            if (why != null) {
+                bad.computeIfAbsent(why, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "(unnamed)" : n.getName());
+            }
+        }
         bad.forEach((op, nodes) -> out.add(op + " (" + nodes.size() + (nodes.size() == 1 ? " node: " : " nodes, e.g. ")
                 + nodes.get(0) + ")"));
         return out;
+    }
+
+    /** Why node {@code n} cannot be imported, as "Op" or "Op [reason]", or null. */
+    private static String whyNot(OnnxMl.NodeProto n, long opset) {
+        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+            return n.getDomain() + "." + n.getOpType() + " [operator of another domain]";
+        }
+        Operator op = OPERATORS.get(n.getOpType());
+        if (op == null || op.importRule() == null) {
+            return n.getOpType() + " [no import rule]";
+        }
+        ImportedNode view;
+        try {
+            view = new ImportedNode(n.getOpType(), n.getName(), opset, List.of(), attributes(n), usedOutputs(n), null);
+        } catch (IllegalArgumentException e) {
+            return n.getOpType() + " [" + e.getMessage() + "]";
+        }
+        String why = op.check().apply(view);
+        if (why == null && view.outputs() > 1 && !n.getOpType().equals("Dropout")) {
+            why = "uses " + view.outputs() + " outputs; only the first is supported";
+        }
+        return why == null ? null : n.getOpType() + " [" + why + "]";
+    }
+
+    private static int usedOutputs(OnnxMl.NodeProto n) {
+        int k = 0;
+        for (int i = 0; i < n.getOutputCount(); i++) {
+            if (!n.getOutput(i).isEmpty()) {
+                k = i + 1;
+            }
+        }
+        return k;
     }
 
     /**
@@ -91,37 +149,44 @@ public final class OnnxImporter {
      */
     public static Map<String, Value> importInto(Graph graph, OnnxMl.ModelProto model, Map<String, Value> inputs,
                                                 String prefix, boolean trainable, List<String> outputs) {
+        return importModel(graph, model, inputs, new Options(prefix, trainable, false), outputs).outputs();
+    }
+
+    /**
+     * Adds {@code model}'s graph to {@code graph}; see {@link #importInto}.
+     *
+     * @throws IllegalArgumentException listing every problem {@link #problems} finds, or naming the node that
+     *                                  failed to build, or when a trainable import would have no parameters
+     */
+    public static Result importModel(Graph graph, OnnxMl.ModelProto model, Map<String, Value> inputs, Options options,
+                                     List<String> outputs) {
         OnnxMl.GraphProto gp = model.getGraph();
         String label = "ONNX graph '" + gp.getName() + "'";
-        List<String> bad = unsupported(model);
+        List<String> bad = problems(model);
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("cannot import " + label + " into a trainable suffice graph: "
-                    + "no import or gradient rule for " + String.join(", ", bad) + "; supported operators: "
-                    + new TreeSet<>(SUPPORTED));
+                    + String.join("; ", bad));
         }
-        long opset = -1;
-        for (OnnxMl.OperatorSetIdProto o : model.getOpsetImportList()) {
-            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-                opset = o.getVersion();
-            }
-        }
-        if (opset < 13) {
-            throw new IllegalArgumentException("cannot import " + label + ": opset " + opset
-                    + " is older than 13, the oldest whose operator signatures the importer follows");
-        }
+        long opset = opset(model);
+        int nodesBefore = graph.nodes().size();
+        int paramsBefore = graph.parameters().size();
         Map<String, Value> env = new HashMap<>();
-        Set<String> initNames = new HashSet<>();
-        for (OnnxMl.TensorProto t : gp.getInitializerList()) {
-            initNames.add(t.getName());
-            HostTensor data = tensor(t, label);
-            boolean isFloat = data.dtype() == DType.FLOAT32 || data.dtype() == DType.FLOAT64;
-            Value v = trainable && isFloat
-                    ? graph.parameter(prefix + t.getName(), data.dtype(), data.shape(), copyOf(data))
-                    : graph.constant(data);
-            env.put(t.getName(), v);
+        Map<String, OnnxMl.TensorProto> inits = new LinkedHashMap<>();
+        gp.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Map<String, List<String>> uses = uses(gp, inits.keySet());
+        List<String> shared = new ArrayList<>();
+        uses.forEach((name, u) -> {
+            if (u.size() > 1) {
+                shared.add("shared tensor '" + name + "' " + Shape.of(inits.get(name).getDimsList().stream()
+                        .mapToLong(Long::longValue).toArray()) + " has " + u.size() + " uses: " + String.join(", ", u)
+                        + (options.untie() ? " (untied: each use has its own copy)" : ""));
+            }
+        });
+        for (OnnxMl.TensorProto t : inits.values()) {
+            env.put(t.getName(), leaf(graph, options, options.prefix() + t.getName(), tensor(t, label)));
         }
         for (OnnxMl.ValueInfoProto in : gp.getInputList()) {
-            if (initNames.contains(in.getName())) {
+            if (inits.containsKey(in.getName())) {
                 continue;
             }
             Value v = inputs.get(in.getName());
@@ -142,23 +207,43 @@ public final class OnnxImporter {
             env.put(in.getName(), v);
         }
         for (String k : inputs.keySet()) {
-            if (!env.containsKey(k) || initNames.contains(k)) {
+            if (!env.containsKey(k) || inits.containsKey(k)) {
                 throw new IllegalArgumentException(label + " has no input '" + k + "'");
             }
         }
+        Map<Value, long[]> partial = new IdentityHashMap<>();
+        Map<String, Integer> useIndex = new HashMap<>();
+        Set<String> paramNames = new HashSet<>();
+        graph.parameters().forEach(p -> paramNames.add(p.name()));
+        int folded = 0;
         for (OnnxMl.NodeProto n : gp.getNodeList()) {
             List<Value> ins = new ArrayList<>();
             for (String s : n.getInputList()) {
                 if (s.isEmpty()) {
                     ins.add(null);
-                } else {
-                    Value v = env.get(s);
-                    if (v == null) {
-                        throw new IllegalArgumentException(label + ": node '" + n.getName() + "' reads '" + s
-                                + "', which nothing defines before it");
-                    }
-                    ins.add(v);
+                    continue;
                 }
+                Value v = env.get(s);
+                if (v == null) {
+                    throw new IllegalArgumentException(label + ": node '" + n.getName() + "' reads '" + s
+                            + "', which nothing defines before it");
+                }
+                if (options.untie() && options.trainable() && uses.getOrDefault(s, List.of()).size() > 1
+                        && v.kind() == Value.Kind.PARAMETER) {
+                    // an Identity alias (how PyTorch's exporter writes a merged parameter) becomes the parameter it
+                    // was, under its own name; of the other uses the first keeps the file's tensor, the rest get copies
+                    boolean alias = n.getOpType().equals("Identity");
+                    int k = alias ? 0 : useIndex.merge(s, 1, Integer::sum);
+                    if (alias || k > 1) {
+                        String name = options.prefix() + (alias ? n.getOutput(0) : s + ".use" + k);
+                        if (paramNames.contains(name)) {
+                            name = options.prefix() + s + ".use" + useIndex.merge(s, 1, Integer::sum);
+                        }
+                        v = graph.parameter(name, v.dtype(), v.shape(), copyOf(v.data()));
+                        paramNames.add(name);
+                    }
+                }
+                ins.add(v);
             }
             if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
                 throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
@@ -166,9 +251,21 @@ public final class OnnxImporter {
             }
             Value out;
             try {
-                out = ShapeFolding.tryFold(graph, n, ins);
-                if (out == null) {
-                    out = convert(graph, n, ins, opset);
+                ImportedNode view = new ImportedNode(n.getOpType(), n.getName(), opset, ins, attributes(n),
+                        usedOutputs(n), partial::get);
+                if (n.getOpType().equals("Constant")) {
+                    out = leafConstant(graph, options, n, view);
+                } else {
+                    out = ShapeFolding.tryFold(graph, view, partial);
+                    if (out != null) {
+                        folded++;
+                    } else {
+                        out = OPERATORS.get(n.getOpType()).importRule().build(graph, view);
+                        long[] known = ShapeFolding.partial(view, partial);
+                        if (known != null && out.rank() <= 1) {
+                            partial.put(out, known);
+                        }
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
@@ -189,223 +286,101 @@ public final class OnnxImporter {
             }
             result.put(o, v);
         }
-        return result;
+        int params = graph.parameters().size() - paramsBefore;
+        if (options.trainable() && params == 0) {
+            throw new IllegalArgumentException("trainable import of " + label + " yields no trainable parameters: "
+                    + "it has " + inits.size() + " initializers (" + countFloat(inits.values()) + " of float type) "
+                    + "and no float Constant node holding a tensor of 2 or more elements; nothing could be fine-tuned "
+                    + "(import it frozen, trainable: false)");
+        }
+        return new Result(result, params, graph.nodes().size() - nodesBefore, folded, shared);
     }
 
-    private static Init copyOf(HostTensor data) {
-        double[] d = data.toDoubleArray();
-        return Init.values(d);
+    private static long countFloat(java.util.Collection<OnnxMl.TensorProto> ts) {
+        return ts.stream().filter(t -> t.getDataType() == 1 || t.getDataType() == 11).count();
     }
 
-    private static Value convert(Graph g, OnnxMl.NodeProto n, List<Value> in, long opset) {
-        for (int k = 1; k < n.getOutputCount(); k++) {
-            if (!n.getOutput(k).isEmpty() && !(n.getOpType().equals("Dropout")
-                    || n.getOpType().equals("LayerNormalization"))) {
-                throw new IllegalArgumentException("only single-output nodes are supported");
+    /** For each initializer, the nodes that read it: node names, Identity aliases named by their output. */
+    private static Map<String, List<String>> uses(OnnxMl.GraphProto gp, Set<String> inits) {
+        Map<String, List<String>> uses = new LinkedHashMap<>();
+        for (OnnxMl.NodeProto n : gp.getNodeList()) {
+            for (String s : n.getInputList()) {
+                if (inits.contains(s)) {
+                    uses.computeIfAbsent(s, k -> new ArrayList<>()).add(n.getOpType().equals("Identity")
+                            ? "'" + n.getOutput(0) + "'" : n.getName().isEmpty() ? n.getOpType() : n.getName());
+                }
             }
         }
-        Value x = in.isEmpty() ? null : in.get(0);
-        return switch (n.getOpType()) {
-            case "Add" -> g.add(x, in.get(1));
-            case "Sub" -> g.sub(x, in.get(1));
-            case "Mul" -> g.mul(x, in.get(1));
-            case "Div" -> g.div(x, in.get(1));
-            case "Pow" -> g.pow(x, in.get(1).dtype() == x.dtype() ? in.get(1) : g.cast(in.get(1), x.dtype()));
-            case "Max", "Min" -> {
-                Value acc = x;
-                for (int i = 1; i < in.size(); i++) {
-                    acc = n.getOpType().equals("Max") ? g.max(acc, in.get(i)) : g.min(acc, in.get(i));
-                }
-                yield acc;
+        for (OnnxMl.ValueInfoProto o : gp.getOutputList()) {
+            if (inits.contains(o.getName())) {
+                uses.computeIfAbsent(o.getName(), k -> new ArrayList<>()).add("graph output");
             }
-            case "Neg" -> g.neg(x);
-            case "Exp" -> g.exp(x);
-            case "Log" -> g.log(x);
-            case "Sqrt" -> g.sqrt(x);
-            case "Tanh" -> g.tanh(x);
-            case "Sigmoid" -> g.sigmoid(x);
-            case "Relu" -> g.relu(x);
-            case "Erf" -> g.erf(x);
-            case "Abs" -> g.abs(x);
-            case "Softplus" -> g.softplus(x);
-            case "Identity", "Dropout" -> g.identity(x);
-            case "LeakyRelu" -> g.leakyRelu(x, attrF(n, "alpha", 0.01));
-            case "Softmax" -> g.softmax(x, (int) attrI(n, "axis", -1));
-            case "LogSoftmax" -> g.logSoftmax(x, (int) attrI(n, "axis", -1));
-            case "MatMul" -> g.matMul(x, in.get(1));
-            case "Gemm" -> g.gemm(x, in.get(1), in.size() > 2 ? in.get(2) : null, attrF(n, "alpha", 1),
-                    attrF(n, "beta", 1), attrI(n, "transA", 0) != 0, attrI(n, "transB", 0) != 0);
-            case "Transpose" -> g.transpose(x, attrInts(n, "perm", new long[0]));
-            case "Reshape" -> g.reshape(x, constInts(in.get(1), "shape"));
-            case "Flatten" -> {
-                long axis = attrI(n, "axis", 1);
-                if (axis != 1) {
-                    throw new IllegalArgumentException("Flatten is supported with axis 1 only, got " + axis);
-                }
-                yield g.reshape(x, 0, -1);
-            }
-            case "Unsqueeze" -> g.unsqueeze(x, in.size() > 1 ? constInts(in.get(1), "axes")
-                    : attrInts(n, "axes", new long[0]));
-            case "Squeeze" -> {
-                long[] axes = in.size() > 1 && in.get(1) != null ? constInts(in.get(1), "axes")
-                        : attrInts(n, "axes", null);
-                if (axes == null) {
-                    List<Long> ones = new ArrayList<>();
-                    for (int i = 0; i < x.rank(); i++) {
-                        if (x.shape().dim(i) == 1) {
-                            ones.add((long) i);
-                        }
-                    }
-                    axes = ones.stream().mapToLong(Long::longValue).toArray();
-                }
-                yield g.squeeze(x, axes);
-            }
-            case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceLogSumExp" -> {
-                long[] axes = in.size() > 1 && in.get(1) != null ? constInts(in.get(1), "axes")
-                        : attrInts(n, "axes", new long[0]);
-                boolean keep = attrI(n, "keepdims", 1) != 0;
-                if (axes.length == 0 && attrI(n, "noop_with_empty_axes", 0) != 0) {
-                    yield g.identity(x);
-                }
-                yield switch (n.getOpType()) {
-                    case "ReduceMean" -> g.reduceMean(x, keep, axes);
-                    case "ReduceSum" -> g.reduceSum(x, keep, axes);
-                    case "ReduceMax" -> g.reduceMax(x, keep, axes);
-                    default -> g.reduceLogSumExp(x, keep, axes);
-                };
-            }
-            case "Concat" -> g.concat((int) attrI(n, "axis", 0), in.toArray(new Value[0]));
-            case "Gather" -> g.gather(x, in.get(1), (int) attrI(n, "axis", 0));
-            case "Slice" -> {
-                long[] starts = constInts(in.get(1), "starts");
-                long[] ends = constInts(in.get(2), "ends");
-                long[] axes = in.size() > 3 && in.get(3) != null ? constInts(in.get(3), "axes") : range(starts.length);
-                long[] steps = in.size() > 4 && in.get(4) != null ? constInts(in.get(4), "steps") : null;
-                yield g.slice(x, starts, ends, axes, steps);
-            }
-            case "Cast" -> {
-                DType to = OnnxModelInspector.dtype((int) attrI(n, "to", 0));
-                if (to == null) {
-                    throw new IllegalArgumentException("Cast to element type "
-                            + OnnxModelInspector.elemTypeName((int) attrI(n, "to", 0)) + " is not supported");
-                }
-                yield to == x.dtype() ? g.identity(x) : g.cast(x, to);
-            }
-            case "Where" -> g.where(x, in.get(1), in.get(2));
-            case "Equal" -> g.equal(x, in.get(1));
-            case "Greater" -> g.greater(x, in.get(1));
-            case "Less" -> g.less(x, in.get(1));
-            case "LayerNormalization" -> {
-                for (int k = 1; k < n.getOutputCount(); k++) {
-                    if (!n.getOutput(k).isEmpty()) {
-                        throw new IllegalArgumentException("LayerNormalization mean/inv-std outputs are not supported");
-                    }
-                }
-                yield g.layerNormalization(x, in.get(1), in.size() > 2 ? in.get(2) : null,
-                        (int) attrI(n, "axis", -1), attrF(n, "epsilon", 1e-5));
-            }
-            case "Clip" -> {
-                double lo = in.size() > 1 && in.get(1) != null ? constDouble(in.get(1), "min") : -Double.MAX_VALUE;
-                double hi = in.size() > 2 && in.get(2) != null ? constDouble(in.get(2), "max") : Double.MAX_VALUE;
-                if (x.dtype() == DType.FLOAT32) {
-                    lo = Math.max(lo, -Float.MAX_VALUE);
-                    hi = Math.min(hi, Float.MAX_VALUE);
-                }
-                yield g.clip(x, lo, hi);
-            }
-            case "Constant" -> g.constant(constantValue(n));
-            case "Conv" -> PatchConv.build(g, n, x, in.get(1), in.size() > 2 ? in.get(2) : null);
-            case "Expand" -> {
-                long[] shape = constInts(in.get(1), "shape");
-                int r = Math.max(x.rank(), shape.length);
-                long[] out = new long[r];
-                for (int i = 0; i < r; i++) {
-                    int xi = i - (r - x.rank());
-                    int si = i - (r - shape.length);
-                    long a = xi >= 0 ? x.shape().dim(xi) : 1;
-                    long b = si >= 0 ? shape[si] : 1;
-                    out[i] = a == 1 ? b : a;
-                    if (a != 1 && b != 1 && a != b) {
-                        throw new IllegalArgumentException("cannot expand " + x + " to " + Arrays.toString(shape));
-                    }
-                }
-                if (!Shape.of(out).isStatic()) {
-                    throw new IllegalArgumentException("Expand to a symbolic shape is not supported");
-                }
-                yield g.expandLike(x, g.constant(HostTensor.zeros(DType.BOOL, Shape.of(out))));
-            }
-            case "ConstantOfShape" -> throw new IllegalArgumentException("its shape operand is computed at run time; "
-                    + "import with static input shapes");
-            default -> throw new IllegalArgumentException("no import rule for " + n.getOpType());
-        };
-    }
-
-    private static long[] range(int n) {
-        long[] r = new long[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
         }
-        return r;
+        return uses;
     }
 
-    /** The integer data of a constant operand (shapes, axes, slice bounds). */
-    private static long[] constInts(Value v, String what) {
-        if (v.kind() != Value.Kind.CONSTANT) {
-            throw new IllegalArgumentException("its " + what + " operand " + v + " is computed at run time; the "
-                    + "importer needs it to be a constant");
+    private static Value leaf(Graph graph, Options options, String name, HostTensor data) {
+        boolean isFloat = data.dtype() == DType.FLOAT32 || data.dtype() == DType.FLOAT64;
+        return options.trainable() && isFloat
+                ? graph.parameter(name, data.dtype(), data.shape(), copyOf(data))
+                : graph.constant(data);
+    }
+
+    /**
+     * A Constant node: a float tensor of two or more elements is a weight (converters such as Paddle2ONNX store all
+     * weights this way) and becomes a parameter of a trainable import; scalars and integer tensors (exponents,
+     * shapes, axes) stay constants.
+     */
+    private static Value leafConstant(Graph graph, Options options, OnnxMl.NodeProto n, ImportedNode view) {
+        HostTensor data = (HostTensor) view.attrs().get("value");
+        boolean weight = data.size() >= 2 && data.shape().rank() >= 1;
+        if (weight && options.trainable() && graph.find(options.prefix() + n.getOutput(0)) == null
+                && !n.getOutput(0).isEmpty()) {
+            return leaf(graph, options, options.prefix() + n.getOutput(0), data);
         }
-        HostTensor t = v.data();
-        return switch (t.dtype()) {
-            case INT64 -> {
-                long[] a = new long[t.size()];
-                t.longs().get(a);
-                yield a;
-            }
-            case INT32 -> {
-                long[] a = new long[t.size()];
-                var b = t.buffer().asIntBuffer();
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = b.get(i);
-                }
-                yield a;
-            }
-            default -> throw new IllegalArgumentException("its " + what + " operand is " + t.dtype()
-                    + ", not an integer tensor");
-        };
+        return OPERATORS.get("Constant").importRule().build(graph, view);
     }
 
-    private static double constDouble(Value v, String what) {
-        if (v.kind() != Value.Kind.CONSTANT || v.data().size() != 1) {
-            throw new IllegalArgumentException("its " + what + " operand must be a constant scalar, got " + v);
-        }
-        return v.data().toDoubleArray()[0];
-    }
-
-    private static HostTensor constantValue(OnnxMl.NodeProto n) {
+    /** The node's attributes as ImportedNode values; Constant's value variants all become "value". */
+    static Map<String, Object> attributes(OnnxMl.NodeProto n) {
+        Map<String, Object> m = new LinkedHashMap<>();
         for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            switch (a.getName()) {
-                case "value":
-                    return tensor(a.getT(), "Constant node '" + n.getName() + "'");
-                case "value_float":
-                    return HostTensor.of(new float[]{a.getF()});
-                case "value_floats": {
-                    float[] f = new float[a.getFloatsCount()];
-                    for (int i = 0; i < f.length; i++) {
-                        f[i] = a.getFloats(i);
-                    }
-                    return HostTensor.of(f, f.length);
-                }
-                case "value_int":
-                    return scalarLong(a.getI());
-                case "value_ints": {
-                    long[] l = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-                    return HostTensor.of(l, l.length);
-                }
-                default:
-                    break;
+            String where = n.getOpType() + " node '" + n.getName() + "'";
+            Object v = switch (a.getType()) {
+                case INT -> a.getI();
+                case FLOAT -> (double) a.getF();
+                case STRING -> a.getS().toStringUtf8();
+                case INTS -> a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+                case FLOATS -> a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
+                case TENSOR -> tensor(a.getT(), where);
+                default -> null;
+            };
+            if (v != null) {
+                m.put(a.getName(), v);
             }
         }
-        throw new IllegalArgumentException("Constant node '" + n.getName() + "' has no supported value attribute");
+        if (n.getOpType().equals("Constant")) {
+            Object v = m.containsKey("value") ? m.get("value") : m.containsKey("value_float")
+                    ? HostTensor.of(new float[]{(float) (double) (Double) m.get("value_float")})
+                    : m.containsKey("value_floats") ? floats((double[]) m.get("value_floats"))
+                    : m.containsKey("value_int") ? scalarLong((Long) m.get("value_int"))
+                    : m.containsKey("value_ints") ? HostTensor.of((long[]) m.get("value_ints"),
+                    ((long[]) m.get("value_ints")).length) : null;
+            if (v == null) {
+                throw new IllegalArgumentException("Constant node '" + n.getName() + "' has no supported value "
+                        + "attribute");
+            }
+            m.put("value", v);
+        }
+        return m;
+    }
+
+    private static HostTensor floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return HostTensor.of(f, f.length);
     }
 
     private static HostTensor scalarLong(long v) {
@@ -414,31 +389,9 @@ public final class OnnxImporter {
         return t;
     }
 
-    private static long attrI(OnnxMl.NodeProto n, String name, long dflt) {
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return dflt;
-    }
-
-    private static double attrF(OnnxMl.NodeProto n, String name, double dflt) {
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getF();
-            }
-        }
-        return dflt;
-    }
-
-    private static long[] attrInts(OnnxMl.NodeProto n, String name, long[] dflt) {
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-            }
-        }
-        return dflt;
+    private static Init copyOf(HostTensor data) {
+        double[] d = data.toDoubleArray();
+        return Init.values(d);
     }
 
     /**

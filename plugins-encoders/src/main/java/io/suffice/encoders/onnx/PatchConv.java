@@ -1,7 +1,8 @@
 package io.suffice.encoders.onnx;
 
-import ai.onnx.proto.OnnxMl;
 import io.suffice.api.graph.Graph;
+import io.suffice.api.graph.ImportedNode;
+import io.suffice.api.graph.Operator;
 import io.suffice.api.graph.Value;
 
 /**
@@ -16,21 +17,20 @@ final class PatchConv {
     private PatchConv() {
     }
 
+    /** The Conv operator as the importer knows it: patch convolutions only, differentiated through its parts. */
+    static final Operator OPERATOR = Operator.define("Conv")
+            .imports((g, n) -> build(g, n, n.in(0), n.in(1), n.in(2)))
+            .checks(PatchConv::whyNot)
+            .noGradient("rebuilt from Reshape, Transpose, MatMul and Add");
+
     /** Why {@code n} is not a patch convolution, or null when it is. */
-    static String whyNot(OnnxMl.NodeProto n) {
-        long[] k = ints(n, "kernel_shape");
-        long[] s = ints(n, "strides");
-        long[] p = ints(n, "pads");
-        long[] d = ints(n, "dilations");
-        long group = 1;
-        String autoPad = "NOTSET";
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals("group")) {
-                group = a.getI();
-            } else if (a.getName().equals("auto_pad")) {
-                autoPad = a.getS().toStringUtf8();
-            }
-        }
+    static String whyNot(ImportedNode n) {
+        long[] k = n.attrLongs("kernel_shape", null);
+        long[] s = n.attrLongs("strides", null);
+        long[] p = n.attrLongs("pads", null);
+        long[] d = n.attrLongs("dilations", null);
+        long group = n.attrLong("group", 1);
+        String autoPad = n.attrString("auto_pad", "NOTSET");
         if (k == null || k.length != 2) {
             return "only 2-D convolutions with a kernel_shape attribute import";
         }
@@ -47,22 +47,13 @@ final class PatchConv {
         return null;
     }
 
-    private static long[] ints(OnnxMl.NodeProto n, String name) {
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-            }
-        }
-        return null;
-    }
-
     /**
      * @param x    [B, C, H, W]
      * @param w    [O, C, k_h, k_w]
      * @param bias [O] or null
      * @return [B, O, H / k_h, W / k_w]
      */
-    static Value build(Graph g, OnnxMl.NodeProto n, Value x, Value w, Value bias) {
+    static Value build(Graph g, ImportedNode n, Value x, Value w, Value bias) {
         String why = whyNot(n);
         if (why != null) {
             throw new IllegalArgumentException(why);

@@ -209,6 +209,7 @@ class OnnxFileErrorsTest {
         v.put("pooling-mask", "");
         v.put("normalize", true);
         v.put("trainable", false);
+        v.put("untie", false);
         v.put("tokenizer", "");
         v.put("max-length", 0L);
         var enc = (OnnxFileEncoder) new OnnxFileEncoderProvider().create(

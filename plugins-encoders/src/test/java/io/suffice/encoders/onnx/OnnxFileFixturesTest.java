@@ -76,6 +76,7 @@ class OnnxFileFixturesTest {
         v.put("pooling-mask", "");
         v.put("normalize", false);
         v.put("trainable", false);
+        v.put("untie", false);
         v.put("tokenizer", "");
         v.put("max-length", 0L);
         io.suffice.api.model.Encoder enc = new OnnxFileEncoderProvider().create(new io.suffice.api.plugin.PluginConfig(

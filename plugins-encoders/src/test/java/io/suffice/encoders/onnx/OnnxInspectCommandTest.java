@@ -34,18 +34,18 @@ class OnnxInspectCommandTest {
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("input_ids: INT64[batch, 6]", "attention_mask: INT64[batch, 6]",
                 "text_embeds: FLOAT[batch, 8]", "opsets {ai.onnx=17}", "producer pytorch",
-                "trainable import: possible");
+                "trainable import: ok (");
         Result image = run(dir, "onnx", "inspect", Fixtures.file("tiny-image-tower.onnx").toString());
-        assertThat(image.out()).contains("pixel_values: FLOAT[batch, 3, 8, 8]", "trainable import: possible");
+        assertThat(image.out()).contains("pixel_values: FLOAT[batch, 3, 8, 8]", "trainable import: ok (");
         var m = OnnxModelInspector.parse(Fixtures.file("tiny-mlp.onnx"));
         var gb = m.getGraph().toBuilder();
         gb.setNode(gb.getNodeCount() - 2, gb.getNode(gb.getNodeCount() - 2).toBuilder().setOpType("Selu"));
         Path selu = java.nio.file.Files.write(dir.resolve("selu.onnx"), m.toBuilder().setGraph(gb).build()
                 .toByteArray());
         assertThat(run(dir, "onnx", "inspect", selu.toString()).out())
-                .contains("trainable import: not possible, no rule for Selu (1 node: ");
+                .contains("trainable import: refused: Selu [no import rule] (1 node: ");
         Result mlp = run(dir, "onnx", "inspect", Fixtures.file("tiny-mlp.onnx").toString());
-        assertThat(mlp.out()).contains("x: FLOAT[batch, 4]", "trainable import: possible");
+        assertThat(mlp.out()).contains("x: FLOAT[batch, 4]", "trainable import: ok (");
     }
 
     @Test

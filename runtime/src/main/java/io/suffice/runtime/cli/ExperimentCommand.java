@@ -35,6 +35,17 @@ final class ExperimentCommand {
     }
 
     int run(ConfigTree tree, String defaultName, ExperimentOptions options) {
+        return run(tree, defaultName, options, null, null, false);
+    }
+
+    /**
+     * @param arm        with a value: run exactly this arm ({@code --arm N}), whatever {@code run.executor} says
+     * @param configFile the config file read into {@code tree}, or null; an arm whose config lies in a run folder
+     *                   (next to {@code arms.json}) runs in that folder
+     * @param wait       with {@code run.executor: slurm}: wait for the collect job and report the arms
+     */
+    int run(ConfigTree tree, String defaultName, ExperimentOptions options, Integer arm, Path configFile,
+            boolean wait) {
         ConfigTree plain = tree;
         for (String o : options.overrides) {
             plain = plain.withOverride(o); // only to learn run.plugins before the plugins are known
@@ -48,13 +59,34 @@ final class ExperimentCommand {
             tree = tree.with("run.output", options.output);
         }
         tree = tree.with("run.plugins", pluginsDir.toString());
-        Injector injector = Guice.createInjector(new RuntimeModule(registry, root.stop));
+        RuntimeModule module = new RuntimeModule(registry, root.stop);
+        if (arm != null) {
+            module.withIntraOpThreads(SlurmArm.cpus(System.getenv()));
+        }
+        Injector injector = Guice.createInjector(module);
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, defaultName);
-        RunOutcome outcome = injector.getInstance(ExperimentLauncher.class)
-                .launch(config, System.console() != null ? System.err : null);
+        ExperimentLauncher launcher = injector.getInstance(ExperimentLauncher.class);
+        RunOutcome outcome;
+        if (arm != null) {
+            Path folder = SlurmArm.runFolderOf(configFile);
+            if (folder == null) {
+                folder = launcher.createRunFolder(config);
+            }
+            outcome = launcher.launchArm(config, folder, arm, System.console() != null ? System.err : null);
+        } else if (config.run().onSlurm()) {
+            return new SlurmSubmitCommand(cli.getOut(), cli.getErr()).submit(injector, config, wait);
+        } else {
+            outcome = launcher.launch(config, System.console() != null ? System.err : null);
+        }
         print(outcome, cli.getOut());
         if (outcome.interrupted() != null) {
             Path folder = outcome.folder();
+            if (arm != null) {
+                // the arm's own folder holds its checkpoint: running the arm again continues from it
+                cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; arm " + arm
+                        + " continues from its checkpoint when requeued, or with: suffice sweep resubmit " + folder);
+                return outcome.interrupted().exitStatus();
+            }
             cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; resume with: suffice run "
                     + folder.resolve("config.yaml") + " --set run.resume=" + folder);
             return outcome.interrupted().exitStatus();

@@ -18,6 +18,16 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExperimentOptions options;
 
+    @CommandLine.Option(names = "--arm", paramLabel = "N",
+            description = "run exactly arm N of the sweep (from 0) in its sub-folder; with a run folder's "
+                    + "config.yaml, in that run folder, resuming from the arm's checkpoint when there is one")
+    Integer arm;
+
+    @CommandLine.Option(names = "--wait",
+            description = "with run.executor=slurm: wait until the sweep's collect job has ended; exit 0 only if "
+                    + "every arm succeeded")
+    boolean await;
+
     @CommandLine.ParentCommand
     SufficeCli parent;
 
@@ -28,6 +38,6 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         String name = config.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
         return new ExperimentCommand(spec.commandLine(), parent)
-                .run(io.suffice.runtime.config.ConfigTree.read(config), name, options);
+                .run(io.suffice.runtime.config.ConfigTree.read(config), name, options, arm, config, await);
     }
 }

@@ -25,7 +25,7 @@ import java.util.Properties;
 @Command(name = "suffice", mixinStandardHelpOptions = true, versionProvider = SufficeCli.Version.class,
         description = "Contrastive pre-training research and the optimizers that train it.",
         subcommands = {PluginsCommand.class, RunCommand.class, DemoCommand.class, ExportCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, SweepCommand.class, ReproduceCommand.class})
 public final class SufficeCli implements Runnable, PluginSource {
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -165,9 +165,25 @@ public final class ConfigResolver {
             }
             r.put("export", export);
         }
+        String executor = String.valueOf(s.getOrDefault("executor", "local")).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!SlurmSettings.EXECUTORS.contains(executor)) {
+            throw new ConfigException("run.executor = " + executor + ": choices: " + SlurmSettings.EXECUTORS);
+        }
+        Map<String, Object> slurmResolved = new LinkedHashMap<>();
+        SlurmSettings slurm = SlurmSettings.parse(s.get("slurm"), slurmResolved);
+        if (executor.equals("slurm")) {
+            r.put("executor", executor);
+            r.put("slurm", slurmResolved);
+            if (slurm.wantsGpu() && !s.containsKey("device")) {
+                device = "cuda"; // the arm asked Slurm for a GPU: use it
+                r.put("device", device);
+            }
+        } else if (s.containsKey("executor")) {
+            r.put("executor", executor);
+        }
         resolved.put("run", r);
         return new RunSettings(name, seed, Path.of(output), Path.of(plugins), (int) parallel, device,
-                checkpointEvery, resume, export);
+                checkpointEvery, resume, export, executor, slurm);
     }
 
     private ComponentSelection component(String section, PluginKind kind, Map<String, Object> s) {
@@ -212,11 +228,16 @@ public final class ConfigResolver {
         return new ComponentSelection(section, config);
     }
 
+    /** The run setting a sweep may vary: each arm's seed. */
+    static final String SEED_AXIS = "run.seed";
+
     private static List<SweepAxis> sweep(Map<String, Object> s) {
         List<SweepAxis> axes = new ArrayList<>();
         for (Map.Entry<String, Object> e : s.entrySet()) {
-            if (e.getKey().startsWith("run.") || e.getKey().startsWith("sweep")) {
-                throw new ConfigException("sweep." + e.getKey() + ": run settings and the sweep itself cannot be swept");
+            // run.seed is the one run setting that belongs to an arm (seed spread); the others shape the launch
+            if ((e.getKey().startsWith("run.") && !e.getKey().equals(SEED_AXIS)) || e.getKey().startsWith("sweep")) {
+                throw new ConfigException("sweep." + e.getKey() + ": run settings (other than run.seed) and the "
+                        + "sweep itself cannot be swept");
             }
             if (e.getValue() == null) {
                 throw new ConfigException("sweep." + e.getKey() + " has no values (give a list, e.g. [1, 10])");

@@ -1,5 +1,6 @@
 package io.suffice.runtime.engine;
 
+import io.suffice.api.graph.GradientRule;
 import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Node;
 import io.suffice.api.graph.Value;
@@ -7,7 +8,6 @@ import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -125,35 +125,10 @@ public final class Autodiff implements io.suffice.api.graph.Differentiator {
      * it, so the result has shape {@code target}. A symbolic dimension in {@code target} is assumed not broadcast.
      */
     public static Value unbroadcast(Graph g, Value grad, Shape target) {
-        long[] gs = grad.shape().dims();
-        long[] ts = target.dims();
-        int lead = gs.length - ts.length;
-        if (lead < 0) {
-            throw new IllegalStateException("gradient " + grad + " has lower rank than its input " + target);
-        }
-        List<Long> ones = new ArrayList<>();
-        for (int i = 0; i < ts.length; i++) {
-            if (ts[i] == 1 && gs[lead + i] != 1) {
-                ones.add((long) (lead + i));
-            }
-        }
-        Value r = grad;
-        if (!ones.isEmpty()) {
-            r = g.reduceSum(r, true, ones.stream().mapToLong(x -> x).toArray());
-        }
-        if (lead > 0) {
-            long[] axes = new long[lead];
-            for (int i = 0; i < lead; i++) {
-                axes[i] = i;
-            }
-            r = g.reduceSum(r, false, axes);
-        }
-        return r;
+        return io.suffice.api.graph.Gradients.unbroadcast(g, grad, target);
     }
 
     static long[] range(int from, int to) {
-        long[] a = new long[to - from];
-        Arrays.setAll(a, i -> from + i);
-        return a;
+        return io.suffice.api.graph.Gradients.range(from, to);
     }
 }

@@ -10,4 +10,9 @@ public final class OrtExecutorFactory implements ExecutorFactory {
     public Executor open(ExecutionConfig config) {
         return new OrtExecutor(config);
     }
+
+    @Override
+    public io.suffice.api.graph.Differentiator differentiator() {
+        return Autodiff.standard();
+    }
 }

@@ -1,6 +1,6 @@
 /**
  * The execution engine: reverse-mode autodiff ({@link io.suffice.runtime.engine.Autodiff}, one
- * {@link io.suffice.runtime.engine.GradientRule} per ONNX operator in a
+ * {@link io.suffice.api.graph.GradientRule} per ONNX operator in a
  * {@link io.suffice.runtime.engine.GradientRegistry}), lowering of graphs to ONNX
  * ({@link io.suffice.runtime.engine.OnnxLowering}), ONNX Runtime sessions on CPU or CUDA
  * ({@link io.suffice.runtime.engine.OrtExecutor}), compiled training steps

@@ -97,18 +97,7 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
         }
     }
 
-    static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, "%.9g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
-                .replaceAll("\\.$", "");
-    }
-
-    /**
-     * Writes the buffered rows to the file (the operating system's, so a killed process keeps them; not a sync to
-     * the disk).
-     */
+    /** Writes the buffered rows to the file now. */
     public synchronized void flush() {
         if (out != null) {
             try {
@@ -118,6 +107,14 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
                 throw new UncheckedIOException("cannot write " + file, e);
             }
         }
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.9g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
+                .replaceAll("\\.$", "");
     }
 
     @Override

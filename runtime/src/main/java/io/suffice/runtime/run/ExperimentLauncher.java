@@ -110,8 +110,48 @@ public final class ExperimentLauncher {
         RunOutcome outcome = new RunOutcome(folder, outcomes, stop.received());
         if (sweep) {
             SweepReport.write(outcome, config.sweep());
+        } else {
+            ReportPage.forRun(folder);
         }
         return outcome;
+    }
+
+    /**
+     * Creates the run folder of {@code config} and writes its resolved {@code config.yaml}, without running anything
+     * (the arms run elsewhere: {@link #launchArm}, e.g. as Slurm array tasks).
+     */
+    public Path createRunFolder(ExperimentConfig config) {
+        Path folder = newRunFolder(config.run().output(), config.run().name());
+        AtomicFiles.writeString(folder.resolve("config.yaml"), config.tree().toYaml());
+        return folder;
+    }
+
+    /**
+     * Runs exactly arm {@code index} of {@code config} in its folder under {@code runFolder} (the run folder itself
+     * for a config without a sweep), writing the same files as a local sweep does for that arm. When the arm's
+     * folder holds a checkpoint (an earlier attempt was preempted or killed), the arm resumes from it.
+     *
+     * @throws io.suffice.runtime.ConfigException when {@code index} is not an arm of the sweep
+     */
+    public RunOutcome launchArm(ExperimentConfig config, Path runFolder, int index, PrintStream terminal,
+                                Module... overrides) {
+        List<Arm> arms = SweepExpansion.expand(config, resolver);
+        if (index < 0 || index >= arms.size()) {
+            throw new io.suffice.runtime.ConfigException("--arm " + index + ": the sweep has " + arms.size()
+                    + " arm(s), numbered 0 to " + (arms.size() - 1));
+        }
+        Arm arm = arms.get(index);
+        boolean sweep = !config.sweep().isEmpty();
+        Path dir = sweep ? runFolder.resolve(arm.label()) : runFolder;
+        ResumeSource resume = null;
+        if (Files.exists(dir.resolve(ResumeSource.FILE))) {
+            resume = ResumeCheck.check(dir, "", arm.config());
+            LOG.info("arm {}: continuing from {}", index, resume.checkpoint());
+        } else if (!config.run().resume().isEmpty()) {
+            resume = ResumeCheck.check(Path.of(config.run().resume()), sweep ? arm.label() : "", arm.config());
+        }
+        ArmOutcome outcome = runArm(arm, dir, sweep, true, terminal, resume, overrides);
+        return new RunOutcome(runFolder, List.of(outcome), stop.received());
     }
 
     private ArmOutcome runArm(Arm arm, Path dir, boolean sweep, boolean exclusiveLog, PrintStream terminal,

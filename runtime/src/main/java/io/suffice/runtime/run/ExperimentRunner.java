@@ -36,12 +36,15 @@ public final class ExperimentRunner {
     private final Provider<Optimizer> optimizers;
     private final Provider<Encoder> encoders;
     private final StopSignal stop;
+    private final ExecutionConfig execution;
     private Provider<java.util.Optional<Encoder>> textEncoders = java.util.Optional::empty;
 
     @Inject
     ExperimentRunner(ExperimentConfig config, Provider<DownstreamTask> tasks, Provider<Dataset> datasets,
-                     Provider<Optimizer> optimizers, Provider<Encoder> encoders, StopSignal stop) {
+                     Provider<Optimizer> optimizers, Provider<Encoder> encoders, StopSignal stop,
+                     ExecutionConfig execution) {
         this.config = config;
+        this.execution = execution;
         this.stop = stop;
         this.tasks = tasks;
         this.datasets = datasets;
@@ -106,7 +109,7 @@ public final class ExperimentRunner {
             String device = config.run().device();
             DefaultRunContext context = new DefaultRunContext(folder, config.run().seed(), datasets, optimizers,
                     encoders, metrics, terminal,
-                    () -> new OrtExecutor(ExecutionConfig.defaults().withDevice(device)));
+                    () -> new OrtExecutor(execution.withDevice(device)));
             context.textEncoders(textEncoders);
             String taskName = config.components().get("task").name();
             RunIdentity identity = new RunIdentity(folder, exports, config.run().checkpointEvery(),

@@ -47,6 +47,22 @@ public final class MetricPlots {
             new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
             new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
+    /**
+     * Line styles that, crossed with the ten colours, keep up to 40 curves of one chart apart: the first ten curves
+     * are solid, the next ten dashed, then dotted, then dash-dotted.
+     */
+    private static final BasicStroke[] STYLES = {new BasicStroke(1.5f),
+            dashed(new float[]{7f, 4f}, 1.5f), dashed(new float[]{2f, 3f}, 1.5f),
+            dashed(new float[]{9f, 3f, 2f, 3f}, 1.5f)};
+    /** Summary figures whose value -1 means "never" (a step count that was not reached within the budget). */
+    static final String NEVER_PREFIX = "steps_to";
+    /** The label of the markers drawn for "never" at the top of a summary chart. */
+    static final String NEVER_LABEL = "never reached (drawn at the top)";
+    /** Metrics whose chart's value axis covers the bulk of the points rather than early spikes. */
+    static final String MARGIN_WORD = "margin";
+    /** The share of points (lowest values) a margin chart's axis may leave out: early-phase spikes. */
+    static final double SPIKE_SHARE = 0.05;
+
     /** Words that mark a summary figure as a reference value (an oracle's, or one without conditioning). */
     static final List<String> REFERENCE_WORDS = List.of("bayes", "no_cond");
 
@@ -63,8 +79,22 @@ public final class MetricPlots {
         columns.forEach((name, xy) -> {
             XYSeriesCollection data = new XYSeriesCollection();
             data.addSeries(series(name, xy));
-            save(chart(name + " against step", "step", name, data), dir.resolve("plot-" + safe(name) + ".png"));
+            save(focusIfMargin(chart(name + " against step", "step", name, data), name, data),
+                    dir.resolve("plot-" + safe(name) + ".png"));
         });
+    }
+
+    /**
+     * One chart of several curves into {@code file}: each curve {x[], y[]} thinned like the run plots (points with
+     * {@code x <= 0} or non-finite values left out), the axes logarithmic where the values are positive and span
+     * more than two decades, colours and line styles from {@link #color}/{@link #style}, and, when {@code yLabel}
+     * names a margin, the value axis on the bulk of the points (see {@link #focusIfMargin}).
+     */
+    public static void overlay(Path file, String title, String xLabel, String yLabel,
+                               Map<String, double[][]> curves) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        curves.forEach((label, xy) -> data.addSeries(series(label, xy)));
+        save(focusIfMargin(chart(title, xLabel, yLabel, data), yLabel, data), file);
     }
 
     /** Overlay plots of every arm, and summary figures against the first swept key. */
@@ -75,8 +105,8 @@ public final class MetricPlots {
             read(arm.folder().resolve("metrics.csv")).forEach((name, xy) ->
                     overlays.computeIfAbsent(name, k -> new XYSeriesCollection()).addSeries(series(label, xy)));
         }
-        overlays.forEach((name, data) -> save(chart(name + " against step", "step", name, data),
-                outcome.folder().resolve("plot-" + safe(name) + ".png")));
+        overlays.forEach((name, data) -> save(focusIfMargin(chart(name + " against step", "step", name, data), name,
+                data), outcome.folder().resolve("plot-" + safe(name) + ".png")));
         if (axes.isEmpty()) {
             return;
         }
@@ -85,12 +115,13 @@ public final class MetricPlots {
         if (byGroup.isEmpty()) {
             return;
         }
-        byGroup.forEach((f, groups) -> {
-            XYSeriesCollection data = new XYSeriesCollection();
-            groups.forEach((group, points) -> data.addSeries(points(group.isEmpty() ? f : group, points)));
-            JFreeChart chart = chart(f + " against " + key, key, f, data);
-            ((XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).setDefaultShapesVisible(true);
-            save(chart, outcome.folder().resolve("summary-" + safe(f) + ".png"));
+        Map<String, List<double[]>> never = neverPoints(outcome, axes);
+        byGroup.forEach((f, groups) -> save(summaryChart(f, key, groups, never.getOrDefault(f, List.of())),
+                outcome.folder().resolve("summary-" + safe(f) + ".png")));
+        never.forEach((f, points) -> {
+            if (!byGroup.containsKey(f)) { // every arm "never": a chart of markers only, so the absence is visible
+                save(summaryChart(f, key, Map.of(), points), outcome.folder().resolve("summary-" + safe(f) + ".png"));
+            }
         });
         references(byGroup.keySet()).forEach((f, refs) -> {
             List<String> family = new ArrayList<>(List.of(f));
@@ -119,13 +150,124 @@ public final class MetricPlots {
             }
             String group = String.join(", ", rest);
             arm.summary().forEach((f, v) -> {
-                if (Double.isFinite(v) && !isErrorOfAFigure(f, arm.summary())) {
+                if (Double.isFinite(v) && !isNever(f, v) && !isErrorOfAFigure(f, arm.summary())) {
                     out.computeIfAbsent(f, k -> new LinkedHashMap<>())
                             .computeIfAbsent(group, k -> new ArrayList<>()).add(new double[]{x.doubleValue(), v});
                 }
             });
         }
         return out;
+    }
+
+    /** Whether summary figure {@code f} with value {@code v} means "never reached" (-1 of a {@code steps_to*}). */
+    static boolean isNever(String f, double v) {
+        return f.startsWith(NEVER_PREFIX) && v == -1;
+    }
+
+    /** The x values (first swept key) of the arms whose figure means "never", per figure. */
+    static Map<String, List<double[]>> neverPoints(RunOutcome outcome, List<SweepAxis> axes) {
+        String key = axes.get(0).key();
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        for (ArmOutcome arm : outcome.arms()) {
+            if (!(arm.values().get(key) instanceof Number x)) {
+                return Map.of();
+            }
+            arm.summary().forEach((f, v) -> {
+                if (isNever(f, v)) {
+                    out.computeIfAbsent(f, k -> new ArrayList<>()).add(new double[]{x.doubleValue(), 0});
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * A summary figure against the first swept key, one curve per group, and the arms where it means "never" as
+     * triangle markers above the highest value (labelled {@value #NEVER_LABEL}), never as a number near 0.
+     */
+    static JFreeChart summaryChart(String f, String key, Map<String, List<double[]>> groups, List<double[]> never) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        groups.forEach((group, points) -> data.addSeries(points(group.isEmpty() ? f : group, points)));
+        JFreeChart chart = chart(f + " against " + key, key, f, data);
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+        r.setDefaultShapesVisible(true);
+        if (never.isEmpty()) {
+            return chart;
+        }
+        double top = Double.NEGATIVE_INFINITY;
+        double bottom = Double.POSITIVE_INFINITY;
+        for (List<double[]> points : groups.values()) {
+            for (double[] p : points) {
+                top = Math.max(top, p[1]);
+                bottom = Math.min(bottom, p[1]);
+            }
+        }
+        XYPlot plot = chart.getXYPlot();
+        boolean log = plot.getRangeAxis() instanceof LogAxis;
+        double at = groups.isEmpty() ? 1 : log ? top * 3 : top + 0.15 * Math.max(top - bottom, Math.abs(top));
+        XYSeriesCollection marks = new XYSeriesCollection();
+        XYSeries s = new XYSeries(NEVER_LABEL, true, true);
+        never.forEach(p -> s.add(p[0], at));
+        marks.addSeries(s);
+        // the swept axis spans the markers too (logarithmic when the stepsizes with and without "never" span decades)
+        XYSeriesCollection both = new XYSeriesCollection();
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            both.addSeries(data.getSeries(i));
+        }
+        both.addSeries(s);
+        plot.setDomainAxis(axis(key, both, true));
+        XYLineAndShapeRenderer markers = new XYLineAndShapeRenderer(false, true);
+        markers.setSeriesPaint(0, Color.BLACK);
+        markers.setSeriesShape(0, new java.awt.Polygon(new int[]{0, 6, -6}, new int[]{-7, 5, 5}, 3));
+        plot.setDataset(1, marks);
+        plot.setRenderer(1, markers);
+        if (!groups.isEmpty()) {
+            ValueAxis axis = plot.getRangeAxis();
+            axis.setAutoRange(false);
+            double low = log ? Math.max(Double.MIN_NORMAL, bottom / 2) : bottom - 0.1 * Math.max(top - bottom, 1e-12);
+            axis.setRange(low, log ? at * 2 : at + 0.1 * Math.max(top - bottom, Math.abs(top)));
+        }
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("triangles: arms that never reached it within the "
+                + "budget (not a value)"));
+        return chart;
+    }
+
+    /**
+     * For a metric named like a margin: a value axis over the points without the lowest {@value #SPIKE_SHARE} of
+     * them (the early spikes of an oscillating phase), so that the slow rise of the stable phase is visible; a
+     * subtitle says so when points are left out.
+     */
+    static JFreeChart focusIfMargin(JFreeChart chart, String name, XYSeriesCollection data) {
+        if (!name.contains(MARGIN_WORD)) {
+            return chart;
+        }
+        List<Double> values = new ArrayList<>();
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                values.add(data.getYValue(s, i));
+            }
+        }
+        if (values.size() < 20) {
+            return chart;
+        }
+        values.sort(null);
+        double low = values.get((int) Math.floor(SPIKE_SHARE * values.size()));
+        double min = values.get(0);
+        double max = values.get(values.size() - 1);
+        if (!(low > min) || !(max > low)) {
+            return chart;
+        }
+        double pad = 0.08 * (max - low);
+        ValueAxis axis = chart.getXYPlot().getRangeAxis();
+        if (axis instanceof LogAxis) {
+            return chart;
+        }
+        axis.setAutoRange(false);
+        axis.setRange(low - pad, max + pad);
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.format(java.util.Locale.ROOT,
+                "axis on the bulk of the points: values below %.3g (early spikes, minimum %.3g) are off the chart",
+                low - pad, min)));
+        return chart;
     }
 
     private static boolean isErrorOfAFigure(String f, Map<String, Double> summary) {
@@ -233,7 +375,21 @@ public final class MetricPlots {
     }
 
     private static BasicStroke dashed(float[] pattern) {
-        return new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, pattern, 0f);
+        return dashed(pattern, 2f);
+    }
+
+    private static BasicStroke dashed(float[] pattern, float width) {
+        return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, pattern, 0f);
+    }
+
+    /** The colour of curve {@code i} of a chart: the ten colours in turn. */
+    public static Color color(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
+    /** The line style of curve {@code i}: solid for the first ten curves, then dashed, dotted, dash-dotted. */
+    public static BasicStroke style(int i) {
+        return STYLES[(i / PALETTE.length) % STYLES.length];
     }
 
     private static XYSeries points(String label, List<double[]> points) {
@@ -271,8 +427,8 @@ public final class MetricPlots {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(1.5f));
-            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesStroke(i, style(i));
+            renderer.setSeriesPaint(i, color(i));
         }
         plot.setRenderer(renderer);
         plot.setDomainAxis(axis(xLabel, data, true));
@@ -308,7 +464,7 @@ public final class MetricPlots {
     }
 
     /** Columns of a metrics CSV as {step[], value[]} pairs; empty when the file is absent. */
-    static Map<String, double[][]> read(Path csv) {
+    public static Map<String, double[][]> read(Path csv) {
         Map<String, double[][]> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(csv)) {
             return out;

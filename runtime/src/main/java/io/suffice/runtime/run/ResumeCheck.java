@@ -71,7 +71,8 @@ final class ResumeCheck {
         keys.addAll(now.keySet());
         for (String k : keys) {
             if (k.startsWith("sweep.") || LENGTH_KEYS.contains(k)
-                    || k.startsWith("run.") && RunSettings.RESUMABLE_DIFFERENCES.contains(k.substring(4))) {
+                    || k.startsWith("run.")
+                    && RunSettings.RESUMABLE_DIFFERENCES.contains(k.substring(4).split("\\.")[0])) {
                 continue;
             }
             Object a = then.get(k);
@@ -83,7 +84,7 @@ final class ResumeCheck {
         return out;
     }
 
-    private static Map<String, Object> flatten(Map<String, Object> tree) {
+    static Map<String, Object> flatten(Map<String, Object> tree) {
         Map<String, Object> out = new TreeMap<>();
         flatten("", tree, out);
         return out;

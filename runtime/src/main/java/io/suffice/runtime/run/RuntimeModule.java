@@ -3,6 +3,7 @@ package io.suffice.runtime.run;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.suffice.api.graph.ExecutionConfig;
 import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.plugin.PluginDiscovery;
 import io.suffice.runtime.plugin.PluginRegistry;
@@ -18,6 +19,8 @@ public final class RuntimeModule extends AbstractModule {
     private final Path pluginsDir;
     private final PluginRegistry discovered;
     private final StopSignal stop;
+    /** How experiments' executors run graphs (the device comes from each config's {@code run.device}). */
+    private ExecutionConfig execution = ExecutionConfig.defaults();
 
     /** Discovers plugins on the class path and in {@code pluginsDir} when first needed. */
     public RuntimeModule(Path pluginsDir) {
@@ -41,9 +44,19 @@ public final class RuntimeModule extends AbstractModule {
         this.stop = stop;
     }
 
+    /**
+     * The same module with {@code intraOpThreads} ONNX Runtime threads per operator instead of the default (a Slurm
+     * arm uses the CPUs it was granted, {@code SLURM_CPUS_PER_TASK}).
+     */
+    public RuntimeModule withIntraOpThreads(int intraOpThreads) {
+        execution = execution.withThreads(intraOpThreads);
+        return this;
+    }
+
     @Override
     protected void configure() {
         bind(StopSignal.class).toInstance(stop);
+        bind(ExecutionConfig.class).toInstance(execution);
     }
 
     @Provides

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The table and figures of a sweep: {@code sweep.csv} (one row per arm: swept values, status, summary figures) and
- * the overlay plots of {@link MetricPlots#forSweep}.
+ * the overlay plots of {@link MetricPlots#forSweep}, then the sweep's {@link ReportPage} (and one per arm).
  */
 final class SweepReport {
     private SweepReport() {
@@ -39,6 +39,7 @@ final class SweepReport {
         }
         AtomicFiles.writeString(outcome.folder().resolve("sweep.csv"), sb.toString());
         MetricPlots.forSweep(outcome, axes);
+        ReportPage.forRun(outcome.folder());
     }
 
     private static String csv(String s) {

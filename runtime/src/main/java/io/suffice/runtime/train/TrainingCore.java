@@ -68,7 +68,10 @@ public final class TrainingCore implements Trainer {
         /** Writes the rows of {@code parentCsv} with a step below {@code before} first (once, before any row). */
         void continueFrom(Path parentCsv, long before);
 
-        /** Hands every row logged so far to the file system (called before each checkpoint). */
+        /**
+         * Writes buffered rows to disk. Called before each checkpoint, so that the history on disk covers every
+         * checkpoint even when the process is killed afterwards (a resumed run keeps the rows before its step).
+         */
         default void flush() {
         }
     }
@@ -316,8 +319,6 @@ public final class TrainingCore implements Trainer {
 
         /** Writes the checkpoint of the state before measurement {@code t}; returns its path. */
         private Path checkpoint(long t) {
-            // the rows before t first: a resume copies them from metrics.csv, so they must be on disk before a
-            // checkpoint is (a SIGKILL right after the checkpoint would otherwise lose up to a second of rows)
             metrics.flush();
             Map<String, double[]> w = new LinkedHashMap<>();
             windows.forEach((k, v) -> w.put(k, v.state()));

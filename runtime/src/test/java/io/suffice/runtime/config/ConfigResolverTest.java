@@ -101,7 +101,7 @@ class ConfigResolverTest {
                         + "text-encoder, optimizer]");
         assertThatThrownBy(() -> resolve("run: {seeds: 3}\ntask: {name: quadratic}"))
                 .hasMessage("run.seeds = 3: unknown key; choices: [name, seed, output, plugins, parallel, device, "
-                        + "checkpoint-every, resume, export]");
+                        + "checkpoint-every, resume, export, executor, slurm]");
     }
 
     @Test
@@ -176,5 +176,18 @@ class ConfigResolverTest {
                 + "sweep: {optimizer.stepsize: [0.1, fast]}");
         assertThatThrownBy(() -> SweepExpansion.expand(bad, resolver))
                 .hasMessageStartingWith("optimizer.stepsize = fast: expected double");
+    }
+
+    @Test
+    void runSeedIsTheOneRunSettingASweepMayVary() {
+        ExperimentConfig c = resolve("task: {name: quadratic}\noptimizer: {name: test-gd}\n"
+                + "sweep: {run.seed: [4, 5]}");
+        var arms = SweepExpansion.expand(c, resolver);
+        assertThat(arms).hasSize(2);
+        assertThat(arms.get(1).config().run().seed()).isEqualTo(5);
+        assertThat(arms.get(0).config().run().seed()).isEqualTo(4);
+        assertThatThrownBy(() -> resolve("task: {name: quadratic}\nsweep: {run.output: [a, b]}"))
+                .hasMessage("sweep.run.output: run settings (other than run.seed) and the sweep itself cannot be "
+                        + "swept");
     }
 }

@@ -49,10 +49,13 @@ class GradientRulesTest {
         check(List.of(p("x", 2, 5)), (g, v) -> g.relu(v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.leakyRelu(v.get(0), 0.1));
         check(List.of(p("x", 2, 5)), (g, v) -> g.softplus(v.get(0)));
+        // ONNX Runtime has Softsign for float32 only
+        GradCheck.checkFloat32Only("Softsign", List.of(p("x", 2, 5)), (g, v) -> g.softsign(v.get(0)));
         // no float64 Erf kernel: the chain in float32 here, the rules against closed forms in GradientPrecisionTest
         GradCheck.checkFloat32Only("Erf", List.of(p("x", 2, 5)), (g, v) -> g.erf(v.get(0)));
         GradCheck.checkFloat32Only("Erf", List.of(p("x", 2, 5)), (g, v) -> g.gelu(v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.abs(v.get(0)));
+        check(List.of(p("x", 2, 5)), (g, v) -> g.mul(g.sign(v.get(0)), v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.identity(v.get(0)));
         check(List.of(p("x", 2, 5)), (g, v) -> g.clip(v.get(0), -0.5, 0.7));
     }
@@ -86,6 +89,9 @@ class GradientRulesTest {
             check(List.of(p("x", 2, 3, 4)), (g, v) -> g.reduceLogSumExp(v.get(0), keep, 1));
         }
         check(List.of(p("x", 2, 3)), (g, v) -> g.reduceMean(v.get(0), false));
+        // positive inputs: the rule divides by x
+        check(List.of(p("x", POSITIVE, 2, 3, 4)), (g, v) -> g.reduceProd(g.add(v.get(0), g.scalar(0.5,
+                v.get(0).dtype())), false, 1));
     }
 
     @Test

@@ -118,4 +118,67 @@ class MetricPlotsTest {
         assertThat(dir.resolve("summary-clip_risk_last100.png")).doesNotExist();
         assertThat(dir.resolve("summary-eval_bayes_mse_se.png")).doesNotExist();
     }
+
+    @Test
+    void neverReachedIsAMarkerAboveEveryValueNotANumberNearZero() {
+        Map<String, List<double[]>> groups = Map.of("", List.of(new double[]{1e4, 1095}, new double[]{1e5, 17}));
+        List<double[]> never = List.of(new double[]{100, 0}, new double[]{1000, 0});
+        JFreeChart chart = MetricPlots.summaryChart("steps_to_target", "optimizer.stepsize", groups, never);
+        XYSeriesCollection marks = (XYSeriesCollection) chart.getXYPlot().getDataset(1);
+        assertThat(marks.getSeries(0).getKey()).isEqualTo(MetricPlots.NEVER_LABEL);
+        assertThat(marks.getItemCount(0)).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(marks.getYValue(0, i)).isGreaterThan(1095);
+        }
+        assertThat(chart.getXYPlot().getRangeAxis().getUpperBound()).isGreaterThan(marks.getYValue(0, 0));
+        assertThat(chart.getXYPlot().getRangeAxis().getLowerBound()).isLessThan(17);
+        // stepsizes 100 .. 1e5 with and without "never": a logarithmic swept axis that shows the markers' positions
+        assertThat(chart.getXYPlot().getDomainAxis()).isInstanceOf(org.jfree.chart.axis.LogAxis.class);
+        assertThat(MetricPlots.isNever("steps_to_target", -1)).isTrue();
+        assertThat(MetricPlots.isNever("final_margin", -1)).isFalse();
+    }
+
+    @Test
+    void aSweepDrawsNeverArmsAsMarkersAndLeavesThemOutOfTheCurve() {
+        List<ArmOutcome> arms = new ArrayList<>();
+        double[] etas = {100, 1000, 10000};
+        double[] steps = {-1, 4387, 17};
+        for (int i = 0; i < 3; i++) {
+            arms.add(new ArmOutcome("a" + i, Map.of("optimizer.stepsize", etas[i]), dir.resolve("a" + i),
+                    Map.of("steps_to_target", steps[i]), null));
+        }
+        RunOutcome outcome = new RunOutcome(dir, arms);
+        List<SweepAxis> axes = List.of(new SweepAxis("optimizer.stepsize", List.of(100.0, 1000.0, 10000.0)));
+        assertThat(MetricPlots.summaryPoints(outcome, axes).get("steps_to_target").get("")).hasSize(2);
+        assertThat(MetricPlots.neverPoints(outcome, axes).get("steps_to_target")).hasSize(1);
+        MetricPlots.forSweep(outcome, axes);
+        assertThat(dir.resolve("summary-steps_to_target.png")).isRegularFile();
+    }
+
+    @Test
+    void aMarginChartsAxisLeavesOutTheEarlySpikes() {
+        XYSeriesCollection data = new XYSeriesCollection();
+        org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("m");
+        for (int i = 1; i <= 200; i++) {
+            s.add(i, i <= 5 ? -3.0 : 0.01 + 0.0001 * i);
+        }
+        data.addSeries(s);
+        JFreeChart chart = MetricPlots.focusIfMargin(MetricPlots.chart("t", "step", "normalized_margin", data),
+                "normalized_margin", data);
+        assertThat(chart.getXYPlot().getRangeAxis().getLowerBound()).isGreaterThan(0);
+        assertThat(chart.getXYPlot().getRangeAxis().getUpperBound()).isGreaterThan(0.03);
+        JFreeChart risk = MetricPlots.focusIfMargin(MetricPlots.chart("t", "step", "risk", data), "risk", data);
+        assertThat(risk.getXYPlot().getRangeAxis().getLowerBound()).isLessThan(-2.9);
+    }
+
+    @Test
+    void curvesBeyondTheTenColoursChangeLineStyle() {
+        assertThat(MetricPlots.color(11)).isEqualTo(MetricPlots.color(1));
+        assertThat(MetricPlots.style(11)).isNotEqualTo(MetricPlots.style(1));
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            pairs.add(MetricPlots.color(i) + "/" + java.util.Arrays.toString(MetricPlots.style(i).getDashArray()));
+        }
+        assertThat(pairs).hasSize(40);
+    }
 }

@@ -1,8 +1,11 @@
 package io.suffice.encoders.onnx.cli;
 
 import io.suffice.api.graph.OnnxModelInfo;
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.api.graph.Executor;
+import io.suffice.api.graph.ExecutorFactory;
+import io.suffice.encoders.onnx.ImportVetting;
 import io.suffice.encoders.onnx.ModelFileWarnings;
-import io.suffice.encoders.onnx.OnnxImporter;
 import io.suffice.encoders.onnx.OnnxModelInspector;
 import io.suffice.encoders.onnx.OpsetSupport;
 import io.suffice.encoders.onnx.ExternalDataGuard;
@@ -16,9 +19,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code suffice onnx inspect FILE}: prints what an ONNX model declares (inputs and outputs with symbolic
- * dimensions, opsets, producer, metadata) and whether it can be imported for fine-tuning. Exit 0 when the file is
- * usable, 1 when it is not (the reason is printed; {@link ModelFileWarnings} such as a missing external data file or
- * no declared outputs are printed as warnings).
+ * dimensions, opsets, producer, metadata) and whether it can be imported for fine-tuning. The verdict comes from
+ * running the importer itself ({@link ImportVetting}); {@code --try-import} adds a forward pass compared with ONNX
+ * Runtime and a backward pass. Exit 0 when the file is usable, 1 when it is not (the reason is printed;
+ * {@link ModelFileWarnings} such as a missing external data file or no declared outputs are printed as warnings).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show an ONNX model's inputs, outputs, opsets and metadata, and vet it.")
@@ -26,6 +30,10 @@ public final class OnnxInspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "the .onnx model file")
     Path file;
+
+    @CommandLine.Option(names = "--try-import", description = "import the graph, run one forward pass (compared "
+            + "with ONNX Runtime on the file) and one backward pass on generated inputs")
+    boolean tryImport;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,9 +49,18 @@ public final class OnnxInspectCommand implements Callable<Integer> {
                 + model.getGraph().getInitializerCount());
         OpsetSupport.check(file, model);
         ExternalDataGuard.check(file, model);
-        List<String> bad = OnnxImporter.unsupported(model);
-        out.println(bad.isEmpty() ? "trainable import: possible"
-                : "trainable import: not possible, no rule for " + String.join(", ", bad));
+        ImportVetting.Verdict verdict = ImportVetting.vet(model);
+        if (verdict.ok()) {
+            verdict.result().shared().forEach(out::println);
+        }
+        if (tryImport && verdict.ok()) {
+            ExecutorFactory factory = ExecutorFactory.find(getClass().getClassLoader());
+            try (Executor executor = factory.open(ExecutionConfig.defaults().withThreads(1))) {
+                out.println(ImportVetting.tryImport(file, model, executor, factory.differentiator(), 0));
+            }
+        } else {
+            out.println(verdict.line());
+        }
         out.flush();
         return warn(file, model);
     }

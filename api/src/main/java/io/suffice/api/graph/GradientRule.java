@@ -1,15 +1,13 @@
-package io.suffice.runtime.engine;
-
-import io.suffice.api.graph.Graph;
-import io.suffice.api.graph.Node;
-import io.suffice.api.graph.Value;
+package io.suffice.api.graph;
 
 import java.util.List;
 
 /**
  * The vector-Jacobian product of one operator, emitted as more graph nodes. Given the gradients of the loss with
  * respect to a node's outputs, returns the gradients with respect to its inputs. Implementations must undo
- * broadcasting (see {@link Autodiff#unbroadcast}) so that every returned gradient has its input's shape. Stateless.
+ * broadcasting (see {@link Gradients#unbroadcast}) so that every returned gradient has its input's shape. Stateless.
+ * The rules of the built-in operators are declared with the operators themselves ({@link Operator}); the runtime's
+ * {@code GradientRegistry} collects them and takes rules for custom operators.
  */
 @FunctionalInterface
 public interface GradientRule {

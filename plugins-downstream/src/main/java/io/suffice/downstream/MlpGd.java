@@ -1,0 +1,80 @@
+package io.suffice.downstream;
+
+import io.suffice.api.data.Batch;
+import io.suffice.api.task.DownstreamTask;
+import io.suffice.api.task.RunContext;
+import io.suffice.api.task.TaskResult;
+import io.suffice.api.tensor.DType;
+import io.suffice.api.train.TrainingPlan;
+import io.suffice.api.train.TrainingResult;
+import io.suffice.downstream.twolayer.Activation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains the L-layer perceptron of {@link MlpGraph} (all layers) on the logistic loss with the run's optimizer,
+ * full batch, through the training core: the large-stepsize paper's Fig. 1 beyond two layers (a four-layer GELU
+ * MLP, large against small stepsize). Data: the run's finite dataset ({@code x} [n, d], {@code y} in {-1, +1}), and
+ * its held-out examples when it has them ({@link io.suffice.api.data.Dataset#heldOut()}: the metric
+ * {@code test_accuracy}). Every step measures {@code risk}, {@code grad_norm}, {@code param_norm},
+ * {@code normalized_margin} ({@code min_i y_i f(x_i) / ||W||^L}), {@code accuracy} (and {@code test_accuracy}); the
+ * summary holds their final values ({@code final_*}) and the {@link PhaseTransitionTracker} figures as
+ * {@link TwoLayerGd} reports them.
+ */
+public final class MlpGd implements DownstreamTask {
+    private final MlpGdSettings settings;
+
+    public MlpGd(MlpGdSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public TaskResult run(RunContext context) {
+        Batch data = context.dataset().all();
+        if (data.get("x").shape().rank() != 2) {
+            throw new IllegalArgumentException("mlp-gd needs field x of shape [n, d], got " + data.get("x"));
+        }
+        double[] x = data.get("x").toDoubleArray();
+        double[] y = data.get("y").toDoubleArray();
+        int n = y.length;
+        int d = x.length / n;
+        for (int i = 0; i < n; i++) {
+            if (y[i] != 1 && y[i] != -1) {
+                throw new IllegalArgumentException("mlp-gd needs labels in {-1, +1}; y[" + i + "] = " + y[i]);
+            }
+        }
+        Activation phi = Activation.of(settings.activation(), settings.leakiness(), 1.0);
+        Batch heldOut = context.dataset().heldOut().orElse(null);
+        MlpGraph net = MlpGraph.build(d, settings.width(), settings.layers(), phi, settings.initScale(),
+                context.seed(), heldOut == null ? 0 : heldOut.size());
+        PhaseTransitionTracker tracker = new PhaseTransitionTracker(settings.targetRisk());
+        TrainingPlan.Builder plan = TrainingPlan.builder("mlp-gd", net.graph, net.risk, net.store,
+                        context.optimizer(), TwoLayerGd.withHeldOut(
+                                TwoLayerGd.batches(context.seed(), x, y, n, d, 0, DType.FLOAT64), heldOut,
+                                DType.FLOAT64),
+                        settings.steps())
+                .loss(net.risk)
+                .lossName(LogisticDiagnostics.RISK)
+                .gradientMetrics(LogisticDiagnostics.gradNorm())
+                .inputs(net.inputs())
+                .logEvery(settings.logEvery())
+                .listener("phase-transition", tracker);
+        net.metrics.forEach(plan::metric);
+        TrainingResult result = context.trainer().fit(plan.build());
+        Map<String, Double> summary = new LinkedHashMap<>();
+        List<String> reported = new ArrayList<>(LogisticDiagnostics.COLUMNS);
+        net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
+        for (String k : reported) {
+            summary.put("final_" + k, TwoLayerGd.last(result, k));
+        }
+        summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
+        summary.put("risk_increases", (double) tracker.riskIncreases());
+        summary.put("steps_to_target", (double) tracker.stepsToTarget());
+        summary.put("normalized_margin_at_transition", tracker.marginAtTransition());
+        summary.put("max_risk", tracker.maxRisk());
+        return new TaskResult(summary);
+    }
+}
