@@ -74,12 +74,19 @@ public record BatchScripts(Path runFolder, Path workDir, List<String> launcher, 
                 wait "$arm"; status=$?
                 if kill -0 "$arm" 2>/dev/null || [ "$status" -gt 128 ]; then wait "$arm"; status=$?; fi
                 # 143: the arm checkpointed on SIGTERM (preemption, or the time limit drawing near). Unless the job
-                # is being cancelled, put it back in the queue; the requeued arm resumes from its checkpoint.
+                # is being cancelled, put it back in the queue; the requeued arm resumes from its checkpoint. A job
+                # that is only signalled shows RUNNING, or SIGNALING until slurmctld has heard that the signal was
+                # delivered (the arm can exit first on a busy controller); a cancelled one shows COMPLETING or
+                # CANCELLED.
                 # (An array's job id names every task of it: select this task's own record, requeue only this task.)
                 task="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
                 own="$(scontrol -o show job "$SLURM_JOB_ID" | grep "^JobId=$SLURM_JOB_ID ")"
-                if [ "$status" -eq 143 ] && [[ "$own" == *"JobState=RUNNING"* ]]; then
-                  scontrol requeue "$task" && exit 0
+                if [ "$status" -eq 143 ]; then
+                  state="$(echo "$own" | grep -o 'JobState=[A-Z_]*')"
+                  echo "arm exited on SIGTERM; ${state:-JobState unknown}"
+                  if [[ "$state" == "JobState=RUNNING" || "$state" == "JobState=SIGNALING" ]]; then
+                    scontrol requeue "$task" && exit 0
+                  fi
                 fi
                 exit "$status"
                 """);

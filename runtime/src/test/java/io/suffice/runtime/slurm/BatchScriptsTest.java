@@ -32,7 +32,7 @@ class BatchScriptsTest {
                 "\nmodule load java/17\n",
                 "setsid /opt/suffice/bin/suffice run /shared/runs/grid-1/config.yaml --arm \"$SLURM_ARRAY_TASK_ID\" &",
                 "-XX:ActiveProcessorCount=${SLURM_CPUS_PER_TASK:-1}",
-                "scontrol requeue \"$task\"", "JobState=RUNNING");
+                "scontrol requeue \"$task\"", "JobState=SIGNALING");
         // sbatch reads options only up to the first command: every #SBATCH line comes before it
         int lastOption = script.lastIndexOf("#SBATCH");
         int firstCommand = script.indexOf("\nmodule load");
