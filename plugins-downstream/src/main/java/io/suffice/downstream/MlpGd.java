@@ -33,19 +33,11 @@ public final class MlpGd implements DownstreamTask {
 
     @Override
     public TaskResult run(RunContext context) {
-        Batch data = context.dataset().all();
-        if (data.get("x").shape().rank() != 2) {
-            throw new IllegalArgumentException("mlp-gd needs field x of shape [n, d], got " + data.get("x"));
-        }
-        double[] x = data.get("x").toDoubleArray();
-        double[] y = data.get("y").toDoubleArray();
-        int n = y.length;
-        int d = x.length / n;
-        for (int i = 0; i < n; i++) {
-            if (y[i] != 1 && y[i] != -1) {
-                throw new IllegalArgumentException("mlp-gd needs labels in {-1, +1}; y[" + i + "] = " + y[i]);
-            }
-        }
+        LabelledPoints points = LabelledPoints.of(context.dataset().all(), "mlp-gd");
+        double[] x = points.x();
+        double[] y = points.y();
+        int n = points.n();
+        int d = points.d();
         Activation phi = Activation.of(settings.activation(), settings.leakiness(), 1.0);
         Batch heldOut = context.dataset().heldOut().orElse(null);
         MlpGraph net = MlpGraph.build(d, settings.width(), settings.layers(), phi, settings.initScale(),
@@ -70,11 +62,7 @@ public final class MlpGd implements DownstreamTask {
         for (String k : reported) {
             summary.put("final_" + k, TwoLayerGd.last(result, k));
         }
-        summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
-        summary.put("risk_increases", (double) tracker.riskIncreases());
-        summary.put("steps_to_target", (double) tracker.stepsToTarget());
-        summary.put("normalized_margin_at_transition", tracker.marginAtTransition());
-        summary.put("max_risk", tracker.maxRisk());
+        tracker.putSummary(summary);
         return new TaskResult(summary);
     }
 }

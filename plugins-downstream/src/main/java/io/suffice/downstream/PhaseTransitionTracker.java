@@ -104,6 +104,18 @@ public final class PhaseTransitionTracker implements TrainingListener {
     }
 
     /**
+     * Puts the tracker's figures into a task summary: {@code phase_transition_step}, {@code risk_increases},
+     * {@code steps_to_target} (-1 if never), {@code normalized_margin_at_transition} and {@code max_risk}.
+     */
+    public void putSummary(Map<String, Double> summary) {
+        summary.put("phase_transition_step", (double) phaseTransitionStep());
+        summary.put("risk_increases", (double) riskIncreases());
+        summary.put("steps_to_target", (double) stepsToTarget());
+        summary.put("normalized_margin_at_transition", marginAtTransition());
+        summary.put("max_risk", maxRisk());
+    }
+
+    /**
      * {@code [last step, previous risk, last increase, increases, steps to target, margin at transition, max risk]};
      * every entry is finite once a step was observed (the longs are exact in a double below 2^53).
      */

@@ -14,6 +14,7 @@ import io.suffice.api.train.TrainingResult;
 import io.suffice.downstream.generative.Tensors;
 import io.suffice.downstream.twolayer.Activation;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,19 +56,11 @@ public final class TwoLayerGd implements DownstreamTask {
 
     @Override
     public TaskResult run(RunContext context) {
-        Batch data = context.dataset().all();
-        if (data.get("x").shape().rank() != 2) {
-            throw new IllegalArgumentException("two-layer-gd needs field x of shape [n, d], got " + data.get("x"));
-        }
-        double[] x = data.get("x").toDoubleArray();
-        double[] y = data.get("y").toDoubleArray();
-        int n = y.length;
-        int d = x.length / n;
-        for (int i = 0; i < n; i++) {
-            if (y[i] != 1 && y[i] != -1) {
-                throw new IllegalArgumentException("two-layer-gd needs labels in {-1, +1}; y[" + i + "] = " + y[i]);
-            }
-        }
+        LabelledPoints points = LabelledPoints.of(context.dataset().all(), "two-layer-gd");
+        double[] x = points.x();
+        double[] y = points.y();
+        int n = points.n();
+        int d = points.d();
         if (settings.batchSize() > n) {
             throw new IllegalArgumentException("batch-size " + settings.batchSize() + " exceeds the " + n
                     + " samples");
@@ -95,16 +88,12 @@ public final class TwoLayerGd implements DownstreamTask {
         net.metrics.forEach(plan::metric);
         TrainingResult result = context.trainer().fit(plan.build());
         Map<String, Double> summary = new LinkedHashMap<>();
-        List<String> reported = new java.util.ArrayList<>(LogisticDiagnostics.COLUMNS);
+        List<String> reported = new ArrayList<>(LogisticDiagnostics.COLUMNS);
         net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
         for (String k : reported) {
             summary.put("final_" + k, last(result, k));
         }
-        summary.put("phase_transition_step", (double) tracker.phaseTransitionStep());
-        summary.put("risk_increases", (double) tracker.riskIncreases());
-        summary.put("steps_to_target", (double) tracker.stepsToTarget());
-        summary.put("normalized_margin_at_transition", tracker.marginAtTransition());
-        summary.put("max_risk", tracker.maxRisk());
+        tracker.putSummary(summary);
         return new TaskResult(summary);
     }
 
