@@ -23,8 +23,8 @@ public final class MlpEncoderProvider implements EncoderProvider {
     public List<ParameterSpec> parameters() {
         return List.of(
                 ParameterSpec.ofIntList("hidden", List.of(128L), "hidden widths"),
-                ParameterSpec.ofInt("embedding", 10, "output dimension"),
-                ParameterSpec.ofInt("vocab", 10, "token values of int64 inputs"),
+                ParameterSpec.ofInt("embedding", 10, "output dimension").atLeast(1),
+                ParameterSpec.ofInt("vocab", 10, "token values of int64 inputs").atLeast(1),
                 ParameterSpec.ofChoice("tokens", "how int64 token inputs become vectors: one-hot (flattened) or "
                         + "bag-of-words (mean of learned token embeddings, padding left out); float inputs are used "
                         + "as they are", MlpEncoder.ONE_HOT, MlpEncoder.BAG_OF_WORDS),
@@ -34,6 +34,9 @@ public final class MlpEncoderProvider implements EncoderProvider {
 
     @Override
     public void validate(PluginConfig c) {
+        if (c.getLongList("hidden").stream().anyMatch(w -> w < 1)) {
+            throw c.invalid("hidden", "widths must be at least 1");
+        }
         if (c.getString("tokens").equals(MlpEncoder.BAG_OF_WORDS) && c.getLong("pad") >= c.getLong("vocab")) {
             throw c.invalid("pad", "the padding token must be a token value below vocab = " + c.getLong("vocab"));
         }
@@ -41,14 +44,6 @@ public final class MlpEncoderProvider implements EncoderProvider {
 
     @Override
     public Encoder create(PluginConfig c) {
-        if (c.getLongList("hidden").stream().anyMatch(w -> w < 1)) {
-            throw c.invalid("hidden", "widths must be at least 1");
-        }
-        for (String k : List.of("embedding", "vocab")) {
-            if (c.getInt(k) < 1) {
-                throw c.invalid(k, "must be at least 1");
-            }
-        }
         return new MlpEncoder("encoder", c.getLongList("hidden"), c.getInt("embedding"), c.getInt("vocab"),
                 c.getString("tokens"), c.getInt("token-embedding"), c.getLong("pad"));
     }

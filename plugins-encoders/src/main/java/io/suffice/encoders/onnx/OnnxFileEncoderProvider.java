@@ -53,11 +53,19 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
                         + "vocabulary file, one token per line) filling the fields input_ids, attention_mask and "
                         + "token_type_ids; mean pooling is then masked by attention_mask"),
                 ParameterSpec.ofInt("max-length", 0, "with a tokenizer: cut and pad texts to this many tokens "
-                        + "(0: pad each batch to its longest text, truncate as the tokenizer file says)"),
+                        + "(0: pad each batch to its longest text, truncate as the tokenizer file says)").nonNegative(),
                 ParameterSpec.ofBoolean("trainable", false, "when built into a graph, initializers become trainable "
                         + "parameters (needs every operator to have a gradient rule)"),
                 ParameterSpec.ofBoolean("untie", false, "trainable import: give each use of a tensor the exporter "
                         + "shared between several uses (merged identical initializers) its own parameter"));
+    }
+
+    @Override
+    public void validate(PluginConfig config) {
+        String tokenizer = config.getString("tokenizer");
+        if (!tokenizer.isBlank() && !java.nio.file.Files.isRegularFile(Path.of(tokenizer))) {
+            throw config.invalid("tokenizer", "no tokenizer file at " + tokenizer);
+        }
     }
 
     @Override
@@ -75,13 +83,7 @@ public final class OnnxFileEncoderProvider implements EncoderProvider {
             throw config.invalid("pooling", e.getMessage());
         }
         String tokenizer = config.getString("tokenizer");
-        if (!tokenizer.isBlank() && !java.nio.file.Files.isRegularFile(Path.of(tokenizer))) {
-            throw config.invalid("tokenizer", "no tokenizer file at " + tokenizer);
-        }
         int maxLength = config.getInt("max-length");
-        if (maxLength < 0) {
-            throw config.invalid("max-length", "must be positive, or 0 for each batch's longest text");
-        }
         return new OnnxFileEncoder(new OnnxFileEncoderSettings(Path.of(config.getString("file")), inputs,
                 config.getString("output"), pooling, config.getInt("pooling-axis"), config.getString("pooling-mask"),
                 config.getBoolean("normalize"), config.getBoolean("trainable"),
