@@ -52,7 +52,7 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a config key in every part, e.g. --set run.executor=slurm (repeatable)")
+            description = "override a config key in every part, e.g. --set task.steps=600 (repeatable)")
     List<String> overrides = new ArrayList<>();
 
     @CommandLine.ParentCommand
@@ -107,8 +107,8 @@ final class ReproduceCommand implements Callable<Integer> {
             o.println(String.format(Locale.ROOT, "%-13s %8s %8s  %s", r.id(), minutes(r.estimatedMinutes(Scale.LAPTOP)),
                     minutes(r.estimatedMinutes(Scale.PAPER)), r.claim()));
         }
-        o.println("laptop: estimated on 2 free CPU cores; paper: on one GPU (or a cluster with --set "
-                + "run.executor=...). Sources and rules: docs/REPRODUCTION.md.");
+        o.println("laptop: estimated on 2 free CPU cores; paper: on one GPU. Sources and rules: "
+                + "docs/REPRODUCTION.md.");
     }
 
     private static String minutes(double m) {

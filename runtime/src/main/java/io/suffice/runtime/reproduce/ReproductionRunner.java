@@ -71,6 +71,11 @@ public final class ReproductionRunner {
      */
     public List<FigureRun> run(List<Reproduction> figures, Scale scale, Path out, List<String> overrides,
                                Map<String, Object> extra) {
+        if (overrides.stream().anyMatch(o -> o.replace(" ", "").equals("run.executor=slurm"))) {
+            // the verdicts need every part's results in this process; a submitted sweep returns before it has any
+            throw new ConfigException("run.executor = slurm: reproduce runs its parts in this process; submit a "
+                    + "part's config with suffice run --set run.executor=slurm instead (docs/REPRODUCTION.md)");
+        }
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
