@@ -414,7 +414,7 @@ public final class OnnxImporter {
         // of the file (checked before allocating: the dims may multiply past memory or past a long)
         if (java.util.Arrays.stream(dims).anyMatch(d -> d < 0)) {
             throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has a negative dimension "
-                    + java.util.Arrays.toString(dims));
+                    + dimsText(dims));
         }
         long product = 1; // of the non-zero dims, saturated: a zero dim does not save an overflowing product
         for (long d : dims) {
@@ -422,12 +422,12 @@ public final class OnnxImporter {
         }
         if (product == Long.MAX_VALUE) {
             throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has dimensions "
-                    + java.util.Arrays.toString(dims) + " whose product exceeds 64 bits");
+                    + dimsText(dims) + " whose product exceeds 64 bits");
         }
         long count = java.util.Arrays.stream(dims).anyMatch(d -> d == 0) ? 0 : product;
         if (count > t.getSerializedSize()) {
             throw new IllegalArgumentException(where + ": tensor '" + t.getName() + "' has shape "
-                    + java.util.Arrays.toString(dims) + " but only " + t.getSerializedSize() + " bytes in the file");
+                    + dimsText(dims) + " but only " + t.getSerializedSize() + " bytes in the file");
         }
         Shape shape = Shape.of(dims);
         HostTensor h = HostTensor.zeros(dtype, shape);
@@ -470,5 +470,14 @@ public final class OnnxImporter {
             }
         }
         return h;
+    }
+
+    /** A tensor's dimensions for a message: all of them up to rank 8, else the first 6 and the rank (one short line). */
+    private static String dimsText(long[] dims) {
+        if (dims.length <= 8) {
+            return java.util.Arrays.toString(dims);
+        }
+        return java.util.Arrays.toString(java.util.Arrays.copyOf(dims, 6)).replace("]", ", ... (" + dims.length
+                + " dimensions)]");
     }
 }
