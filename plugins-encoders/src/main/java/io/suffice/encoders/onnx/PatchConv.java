@@ -34,7 +34,7 @@ final class PatchConv {
         if (k == null || k.length != 2) {
             return "only 2-D convolutions with a kernel_shape attribute import";
         }
-        if (s == null || s[0] != k[0] || s[1] != k[1]) {
+        if (s == null || s.length != 2 || s[0] != k[0] || s[1] != k[1]) {
             return "only patch convolutions (stride = kernel) import";
         }
         if ((p != null && java.util.Arrays.stream(p).anyMatch(v -> v != 0))
