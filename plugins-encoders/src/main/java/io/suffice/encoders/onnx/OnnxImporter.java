@@ -360,12 +360,19 @@ public final class OnnxImporter {
             }
         }
         if (n.getOpType().equals("Constant")) {
-            Object v = m.containsKey("value") ? m.get("value") : m.containsKey("value_float")
-                    ? HostTensor.of(new float[]{(float) (double) (Double) m.get("value_float")})
-                    : m.containsKey("value_floats") ? floats((double[]) m.get("value_floats"))
-                    : m.containsKey("value_int") ? scalarLong((Long) m.get("value_int"))
-                    : m.containsKey("value_ints") ? HostTensor.of((long[]) m.get("value_ints"),
-                    ((long[]) m.get("value_ints")).length) : null;
+            Object v;
+            try {
+                v = m.containsKey("value") ? (HostTensor) m.get("value") : m.containsKey("value_float")
+                        ? HostTensor.of(new float[]{(float) (double) (Double) m.get("value_float")})
+                        : m.containsKey("value_floats") ? floats((double[]) m.get("value_floats"))
+                        : m.containsKey("value_int") ? scalarLong((Long) m.get("value_int"))
+                        : m.containsKey("value_ints") ? HostTensor.of((long[]) m.get("value_ints"),
+                        ((long[]) m.get("value_ints")).length) : null;
+            } catch (ClassCastException e) {
+                // the attribute's name promises one type and the file stored another
+                throw new IllegalArgumentException("Constant node '" + n.getName() + "' has a value attribute of "
+                        + "the wrong type");
+            }
             if (v == null) {
                 throw new IllegalArgumentException("Constant node '" + n.getName() + "' has no supported value "
                         + "attribute");
