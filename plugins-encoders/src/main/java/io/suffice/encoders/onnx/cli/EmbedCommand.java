@@ -16,6 +16,7 @@ import io.suffice.encoders.onnx.zeroshot.ImageFolder;
 import io.suffice.encoders.onnx.zeroshot.ImageLayout;
 import io.suffice.encoders.onnx.zeroshot.ImageOptions;
 import io.suffice.encoders.onnx.zeroshot.ImagePreprocessing;
+import io.suffice.encoders.onnx.zeroshot.TokenizerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,18 +67,7 @@ public final class EmbedCommand implements Callable<Integer> {
     }
 
     @CommandLine.ArgGroup(exclusive = true)
-    TokenizerChoice tokenizer;
-
-    /** At most one tokenizer source. */
-    static final class TokenizerChoice {
-        @Option(names = "--tokenizer", required = true, paramLabel = "FILE",
-                description = "Hugging Face tokenizer.json of the model")
-        Path tokenizerJson;
-
-        @Option(names = "--vocab", required = true, paramLabel = "FILE",
-                description = "word vocabulary of the model, one token per line (word-level tokenizer)")
-        Path vocab;
-    }
+    TokenizerOptions tokenizer;
 
     @Option(names = "--output", paramLabel = "NAME", defaultValue = "",
             description = "model output to use (default: the first)")
@@ -116,9 +106,7 @@ public final class EmbedCommand implements Callable<Integer> {
         CommandFiles.requireFile(spec, "--model", model);
         CommandFiles.requireFile(spec, "--texts", source.texts);
         CommandFiles.requireDirectory(spec, "--images", source.images);
-        Path tokenizerFile = tokenizer == null ? null : tokenizer.tokenizerJson != null
-                ? CommandFiles.requireFile(spec, "--tokenizer", tokenizer.tokenizerJson)
-                : CommandFiles.requireFile(spec, "--vocab", tokenizer.vocab);
+        Path tokenizerFile = tokenizer == null ? null : tokenizer.file(spec);
         if (batch <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be positive, got " + batch);
         }

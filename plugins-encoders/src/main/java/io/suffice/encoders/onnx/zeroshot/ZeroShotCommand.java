@@ -58,18 +58,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
     Path images;
 
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
-    TokenizerChoice tokenizerChoice;
-
-    /** Exactly one tokenizer source. */
-    static final class TokenizerChoice {
-        @Option(names = "--vocab", required = true, paramLabel = "FILE",
-                description = "vocabulary of the text tower, one token per line (word-level tokenizer)")
-        Path vocab;
-
-        @Option(names = "--tokenizer", required = true, paramLabel = "FILE",
-                description = "Hugging Face tokenizer.json of the text tower (BPE, WordPiece, ...)")
-        Path tokenizerJson;
-    }
+    TokenizerOptions tokenizerChoice;
 
     @Option(names = "--pad-id", paramLabel = "ID",
             description = "padding token id for --tokenizer (default: the file's padding id or [PAD]/<pad> token, "
@@ -121,8 +110,7 @@ public final class ZeroShotCommand implements Callable<Integer> {
         CommandFiles.requireFile(spec, "--image-encoder", imageEncoder);
         CommandFiles.requireFile(spec, "--text-encoder", textEncoder);
         CommandFiles.requireDirectory(spec, "--images", images);
-        CommandFiles.requireFile(spec, "--vocab", tokenizerChoice.vocab);
-        CommandFiles.requireFile(spec, "--tokenizer", tokenizerChoice.tokenizerJson);
+        Path tokenizerFile = tokenizerChoice.file(spec);
         for (String listed : new String[]{classes, templates}) {
             if (listed.startsWith("@")) {
                 CommandFiles.requireFile(spec, listed == classes ? "--classes" : "--templates",
@@ -151,8 +139,8 @@ public final class ZeroShotCommand implements Callable<Integer> {
         OnnxModelInfo.TensorSpec ids = textInfo.input(textIdsInput);
         int length = contextLength != null ? contextLength : ids.rank() == 2 && ids.isFixed(1)
                 ? Integer.parseInt(ids.dims().get(1)) : 0;
-        TextTokenizer tokenizer = tokenizerChoice.vocab != null ? WordTokenizer.load(tokenizerChoice.vocab, length)
-                : HuggingFaceTextTokenizer.load(tokenizerChoice.tokenizerJson, length, padId);
+        TextTokenizer tokenizer = tokenizerChoice.isVocabulary() ? WordTokenizer.load(tokenizerFile, length)
+                : HuggingFaceTextTokenizer.load(tokenizerFile, length, padId);
 
         ZeroShotResult result;
         ExecutionConfig config = ExecutionConfig.defaults().withDevice(device);
