@@ -9,10 +9,6 @@ import io.suffice.api.train.TrainingPlan;
 import io.suffice.api.train.TrainingResult;
 import io.suffice.downstream.twolayer.Activation;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Trains the L-layer perceptron of {@link MlpGraph} (all layers) on the logistic loss with the run's optimizer,
@@ -56,13 +52,6 @@ public final class MlpGd implements DownstreamTask {
                 .listener("phase-transition", tracker);
         net.metrics.forEach(plan::metric);
         TrainingResult result = context.trainer().fit(plan.build());
-        Map<String, Double> summary = new LinkedHashMap<>();
-        List<String> reported = new ArrayList<>(LogisticDiagnostics.COLUMNS);
-        net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
-        for (String k : reported) {
-            summary.put("final_" + k, TwoLayerGd.last(result, k));
-        }
-        tracker.putSummary(summary);
-        return new TaskResult(summary);
+        return new TaskResult(TwoLayerGd.summary(result, net.metrics.keySet(), tracker));
     }
 }

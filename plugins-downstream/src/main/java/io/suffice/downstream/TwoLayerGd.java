@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -87,14 +88,7 @@ public final class TwoLayerGd implements DownstreamTask {
                 .export("two-layer", new TrainingPlan.Export(List.of(net.x), Map.of("f", net.output)));
         net.metrics.forEach(plan::metric);
         TrainingResult result = context.trainer().fit(plan.build());
-        Map<String, Double> summary = new LinkedHashMap<>();
-        List<String> reported = new ArrayList<>(LogisticDiagnostics.COLUMNS);
-        net.metrics.keySet().stream().filter(k -> !reported.contains(k)).forEach(reported::add);
-        for (String k : reported) {
-            summary.put("final_" + k, last(result, k));
-        }
-        tracker.putSummary(summary);
-        return new TaskResult(summary);
+        return new TaskResult(summary(result, net.metrics.keySet(), tracker));
     }
 
     /**
@@ -162,6 +156,22 @@ public final class TwoLayerGd implements DownstreamTask {
             perm[j] = tmp;
             rows.longs().put(i, perm[i]);
         }
+    }
+
+    /**
+     * The summary of a large-stepsize run: the final value of each diagnostic ({@code final_*}: the logistic
+     * diagnostics, then the model's own metrics) and the phase-transition figures.
+     */
+    static Map<String, Double> summary(TrainingResult result, Set<String> metrics,
+                                       PhaseTransitionTracker tracker) {
+        Map<String, Double> summary = new LinkedHashMap<>();
+        List<String> reported = new ArrayList<>(LogisticDiagnostics.COLUMNS);
+        metrics.stream().filter(k -> !reported.contains(k)).forEach(reported::add);
+        for (String k : reported) {
+            summary.put("final_" + k, last(result, k));
+        }
+        tracker.putSummary(summary);
+        return summary;
     }
 
     /** The value of {@code name} measured after the last update. */
