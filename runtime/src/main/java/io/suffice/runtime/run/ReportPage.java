@@ -2,11 +2,14 @@ package io.suffice.runtime.run;
 
 import io.suffice.api.io.AtomicFiles;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -130,11 +133,10 @@ public final class ReportPage {
         }
         StringBuilder sb = new StringBuilder("<h2>Verdicts</h2>\n<table><tr><th>figure</th><th>claim</th>"
                 + "<th>measured</th><th>expected</th><th>verdict</th><th>detail</th></tr>\n");
-        List<String> lines = readLines(csv);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            List<String> cells = CsvCells.split(line);
-            if (cells.size() == 6) {
-                sb.append(verdictRow(cells.toArray(String[]::new)));
+        List<String[]> rows = readCsv(csv);
+        for (String[] cells : rows.subList(Math.min(1, rows.size()), rows.size())) {
+            if (cells.length == 6) {
+                sb.append(verdictRow(cells));
             }
         }
         return sb.append("</table>\n").toString();
@@ -167,14 +169,14 @@ public final class ReportPage {
         Path csv = folder.resolve("sweep.csv");
         StringBuilder sb = new StringBuilder("<table>\n");
         if (Files.isRegularFile(csv)) {
-            List<String> lines = readLines(csv);
-            for (int i = 0; i < lines.size(); i++) {
-                List<String> cells = CsvCells.split(lines.get(i));
+            List<String[]> rows = readCsv(csv);
+            for (int i = 0; i < rows.size(); i++) {
+                String[] cells = rows.get(i);
                 sb.append("<tr>");
-                for (int c = 0; c < cells.size(); c++) {
-                    String cell = esc(cells.get(c));
+                for (int c = 0; c < cells.length; c++) {
+                    String cell = esc(cells[c]);
                     if (i > 0 && c == 0) {
-                        cell = "<a href=\"" + escAttr(cells.get(0)) + "/" + FILE + "\">" + cell + "</a>";
+                        cell = "<a href=\"" + escAttr(cells[0]) + "/" + FILE + "\">" + cell + "</a>";
                     }
                     sb.append(i == 0 ? "<th>" : "<td>").append(cell).append(i == 0 ? "</th>" : "</td>");
                 }
@@ -260,9 +262,11 @@ public final class ReportPage {
         }
     }
 
-    private static List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file);
+    /** The rows of a CSV file (RFC 4180 quoting), header included. */
+    private static List<String[]> readCsv(Path file) {
+        try (MappingIterator<String[]> rows = new CsvMapper().readerFor(String[].class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(file.toFile())) {
+            return rows.readAll();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -298,39 +302,5 @@ public final class ReportPage {
 
     static String escAttr(String s) {
         return esc(s).replace("\"", "&quot;").replace("'", "&#39;");
-    }
-
-    /** Splits one CSV line with RFC 4180 quoting. */
-    static final class CsvCells {
-        private CsvCells() {
-        }
-
-        static List<String> split(String line) {
-            List<String> out = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        cell.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    out.add(cell.toString());
-                    cell.setLength(0);
-                } else {
-                    cell.append(c);
-                }
-            }
-            out.add(cell.toString());
-            return out;
-        }
     }
 }

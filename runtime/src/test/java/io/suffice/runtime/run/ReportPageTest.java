@@ -57,4 +57,14 @@ class ReportPageTest {
                 .contains("data:image/png;base64,").contains("href=\"ls-fig4/ls-fig4-20260101-000000/report.html\"")
                 .contains("Wall time:</b> 12 s");
     }
+
+    @Test
+    void quotedCsvCellsWithCommasQuotesAndLineBreaksStayOneCell() throws Exception {
+        Files.writeString(dir.resolve("verdicts.csv"), "figure,claim,measured,expected,verdict,detail\n"
+                + "ls-fig2,\"rate: eta t L flat, after the \"\"transition\"\"\",1.5,<= 2,holds,\"two\nlines\"\n");
+        ReportPage.forRun(dir);
+        assertThat(dir.resolve(ReportPage.FILE)).content()
+                .contains("<td>rate: eta t L flat, after the \"transition\"</td>")
+                .contains("<td class=\"v-holds\">holds</td>").contains("two\nlines");
+    }
 }
