@@ -32,4 +32,19 @@ class BenchIT {
                     .noneMatch(n -> n.equals("runs"));
         }
     }
+
+    @Test
+    void profileWritesOnnxRuntimesTraceAndTheGraphItRanAndPrintsTheTopOperators() throws Exception {
+        Path dir = cwd.resolve("prof");
+        Cli.Result r = Cli.run(cwd, "bench", "two-layer-gd-tiny", "--steps", "3", "--warmup", "2", "--profile",
+                dir.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ONNX Runtime profile of two-layer-gd-tiny", "3 step runs after warm-up",
+                "| operator | calls/step | ms/step | share |", "| Gemm |");
+        try (var files = java.nio.file.Files.list(dir.resolve("two-layer-gd-tiny"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .anyMatch(n -> n.startsWith("ort-profile-session-1") && n.endsWith(".json"))
+                    .contains("optimized-session-1.onnx");
+        }
+    }
 }

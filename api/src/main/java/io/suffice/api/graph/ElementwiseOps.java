@@ -80,16 +80,15 @@ abstract class ElementwiseOps extends GraphCore {
     }
 
     /**
-     * log(1 + exp(x)). ONNX Runtime implements Softplus for float32 only, so a FLOAT64 input is computed as
-     * {@code relu(x) + log1p(exp(-|x|))} from double-capable primitives (log1p by Goldberg's trick, accurate to a few
-     * ulps even where the result is ~1e-300) and differentiated as one Softplus.
+     * log(1 + exp(x)) as {@code relu(x) + log1p(exp(-|x|))} from vectorised primitives (log1p by Goldberg's trick,
+     * accurate to a few ulps even where the result is ~1e-300), differentiated as one Softplus. ONNX Runtime's own
+     * Softplus kernel exists for float32 only and is scalar code: on [256, 64] it took 120 us where these nine
+     * operators take 65 us, on [1024, 1024] 7.6 ms against 6.0 ms.
      */
     public Value softplus(Value x) {
-        if (x.dtype() != DType.FLOAT64) {
-            return unary("Softplus", x);
-        }
+        requireFloat("Softplus", x);
         Value u = exp(neg(abs(x)));
-        Value one = scalar(1, DType.FLOAT64);
+        Value one = scalar(1, x.dtype());
         Value w = add(one, u);
         // log1p(u) = u when 1 + u rounds to 1, else log(w) * u / (w - 1), which cancels the rounding of w
         Value log1p = where(equal(w, one), u, div(mul(log(w), u), sub(w, one)));
@@ -118,14 +117,15 @@ abstract class ElementwiseOps extends GraphCore {
     }
 
     /**
-     * Exact GELU, x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), composed of ONNX primitives. Written with a Div by
-     * sqrt 2 because that is the pattern ONNX Runtime fuses into its vectorised Gelu kernel in forward-only models.
+     * Exact GELU, x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), composed of ONNX primitives in the pattern ONNX Runtime
+     * fuses into its single-pass Gelu kernel, and declared a composite so that autodiff applies the Gelu rule (which
+     * reads only x) instead of differentiating the primitives; no intermediate is then used by the backward pass, so
+     * the fusion also happens in training graphs.
      */
     public Value gelu(Value x) {
         Value e = erf(div(x, scalar(Math.sqrt(2), x.dtype())));
-        // Differentiated primitive by primitive: the backward pass reuses erf(.) + 1 and x / 2 from the forward
-        // pass, which measured faster than a composite Gelu (fused forward, but more backward work).
-        return mul(mul(x, scalar(0.5, x.dtype())), add(e, scalar(1, x.dtype())));
+        return composite("Gelu", List.of(x), Map.of(),
+                mul(mul(x, scalar(0.5, x.dtype())), add(e, scalar(1, x.dtype()))));
     }
 
     /** Clamps to [min, max]. */
@@ -251,10 +251,18 @@ abstract class ElementwiseOps extends GraphCore {
             Operator.define("Erf").imports(Operator.unary(Graph::erf))
                     .gradient(Gradients.unary((g, x, y, dy) -> g.mul(dy, g.mul(g.exp(g.neg(g.mul(x, x))),
                             Gradients.c(g, 2 / Math.sqrt(Math.PI), x))))),
-            // opset 20's Gelu; exact form as the builder's primitives, tanh form from its definition
+            // opset 20's Gelu; exact form as the builder's composite, tanh form from its definition (primitives)
             Operator.define("Gelu").imports((g, n) -> n.attrString("approximate", "none").equals("tanh")
                             ? geluTanh(g, n.in(0)) : g.gelu(n.in(0)))
-                    .noGradient("imported as primitives (Erf or Tanh, Mul, Add)"),
+                    .gradient((g, n, gy, need) -> {
+                        // imports build the tanh form from primitives; a raw Gelu node may still carry it
+                        Object approximate = n.attrs().getOrDefault("approximate", "none");
+                        if (!"none".equals(approximate)) {
+                            throw new GraphBuildException("Gelu's gradient rule is for the exact form, not "
+                                    + "approximate=" + approximate + "; created at " + n.site());
+                        }
+                        return List.of(geluBackward(g, n.input(0), gy.get(0)));
+                    }),
             Operator.define("Abs").imports(Operator.unary(Graph::abs))
                     .gradient(Gradients.unary((g, x, y, dy) -> g.mul(dy, g.sign(x)))),
             Operator.define("Sign").imports(Operator.unary(Graph::sign))
@@ -309,6 +317,19 @@ abstract class ElementwiseOps extends GraphCore {
         Value gb = need[1] ? Gradients.unbroadcast(g, g.mul(dy, g.sub(Gradients.c(g, 1, mask), mask)), b.shape())
                 : null;
         return Operator.grads(ga, gb);
+    }
+
+    /**
+     * {@code dy gelu'(x) = dy (Phi(x) + x phi(x))} in ten elementwise passes over x's size, the fewest found with
+     * ONNX operators: with {@code s = x / sqrt 2}, {@code x phi(x) = s exp(-s^2) / sqrt(pi)}, and the constant
+     * {@code 2 / sqrt(pi)} enters the exponent as {@code exp(ln(2 / sqrt pi) - s^2)} (one Sub instead of a Neg and a
+     * Mul), so {@code gelu'(x) = (1 + erf(s) + s exp(ln(2 / sqrt pi) - s^2)) / 2}.
+     */
+    private static Value geluBackward(Graph g, Value x, Value dy) {
+        Value s = g.mul(x, Gradients.c(g, 1 / Math.sqrt(2), x));
+        Value ex = g.exp(g.sub(Gradients.c(g, Math.log(2 / Math.sqrt(Math.PI)), x), g.mul(s, s)));
+        Value d = g.add(g.add(g.erf(s), g.mul(s, ex)), Gradients.c(g, 1, x));
+        return g.mul(g.mul(dy, Gradients.c(g, 0.5, x)), d);
     }
 
     /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), ONNX Gelu with approximate="tanh". */

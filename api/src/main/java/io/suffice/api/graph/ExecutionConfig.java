@@ -1,5 +1,6 @@
 package io.suffice.api.graph;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -13,9 +14,11 @@ import java.util.Locale;
  * @param checkFinite    check every floating-point input for NaN/Inf before each run (costs a pass over the data)
  * @param spinWait       let idle intra-op threads spin instead of sleeping: lowest latency on a quiet machine, but
  *                       several times slower per step when cores are shared (other processes, several sessions)
+ * @param profileDir     when not null, every session writes the runtime's per-operator profile (JSON) and the graph it
+ *                       actually ran after its own optimisations (ONNX) into this existing folder; null = off
  */
 public record ExecutionConfig(String device, int intraOpThreads, int interOpThreads, OptLevel optLevel,
-                              boolean cpuFallback, boolean checkFinite, boolean spinWait) {
+                              boolean cpuFallback, boolean checkFinite, boolean spinWait, Path profileDir) {
 
     /** ONNX Runtime graph optimisation levels. */
     public enum OptLevel { NONE, BASIC, EXTENDED, ALL }
@@ -34,27 +37,38 @@ public record ExecutionConfig(String device, int intraOpThreads, int interOpThre
      * CPU, 2 intra-op threads, sequential operators, all optimisations, CPU fallback, no finite check, no spinning.
      */
     public static ExecutionConfig defaults() {
-        return new ExecutionConfig("cpu", 2, 1, OptLevel.ALL, true, false, false);
+        return new ExecutionConfig("cpu", 2, 1, OptLevel.ALL, true, false, false, null);
     }
 
     public ExecutionConfig withDevice(String d) {
-        return new ExecutionConfig(d, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait);
+        return new ExecutionConfig(d, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait,
+                profileDir);
     }
 
     public ExecutionConfig withThreads(int intra) {
-        return new ExecutionConfig(device, intra, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait);
+        return new ExecutionConfig(device, intra, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait,
+                profileDir);
     }
 
     public ExecutionConfig withCheckFinite(boolean check) {
-        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, check, spinWait);
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, check, spinWait,
+                profileDir);
     }
 
     public ExecutionConfig withCpuFallback(boolean fallback) {
-        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, fallback, checkFinite, spinWait);
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, fallback, checkFinite, spinWait,
+                profileDir);
     }
 
     public ExecutionConfig withSpinWait(boolean spin) {
-        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spin);
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spin,
+                profileDir);
+    }
+
+    /** The same configuration with profiling into {@code dir} (null turns it off). */
+    public ExecutionConfig withProfiling(Path dir) {
+        return new ExecutionConfig(device, intraOpThreads, interOpThreads, optLevel, cpuFallback, checkFinite, spinWait,
+                dir);
     }
 
     /** True for {@code cuda} and {@code cuda:N}. */

@@ -1,5 +1,6 @@
 package io.suffice.api.graph;
 
+import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
@@ -78,9 +79,53 @@ public final class Gradients {
             r = g.reduceSum(r, true, ones.stream().mapToLong(x -> x).toArray());
         }
         if (lead > 0) {
-            r = g.reduceSum(r, false, range(0, lead));
+            r = sumLeading(g, r, lead);
         }
         return r;
+    }
+
+    /** Rows below which a ReduceSum is as fast as the MatMul of {@link #sumLeading}. */
+    static final long MATMUL_SUM_ROWS = 128;
+
+    /**
+     * Sums {@code x} over its first {@code lead} dimensions. With static trailing sizes this is the product
+     * {@code ones[N] x[N, rest]}: ONNX Runtime's ReduceSum over the leading axes of a [20736, 256] float32 gradient
+     * (a bias gradient of the clip step) took 2.1-4.9 ms where that MatMul took 0.6-0.9 ms. With a symbolic batch
+     * the ones are made at run time (ConstantOfShape of the row count).
+     */
+    static Value sumLeading(Graph g, Value x, int lead) {
+        long rows = 1;
+        long rest = 1;
+        for (int i = 0; i < x.rank(); i++) {
+            long d = x.shape().dim(i);
+            if (i < lead) {
+                rows = d == Shape.DYNAMIC || rows == Shape.DYNAMIC ? Shape.DYNAMIC : rows * d;
+            } else if (d == Shape.DYNAMIC) {
+                return g.reduceSum(x, false, range(0, lead));
+            } else {
+                rest *= d;
+            }
+        }
+        boolean fewRows = rows != Shape.DYNAMIC && rows < MATMUL_SUM_ROWS;
+        if (lead == x.rank() || fewRows || x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+            return g.reduceSum(x, false, range(0, lead));
+        }
+        Value flat = g.reshape(x, -1, rest);
+        HostTensor one = HostTensor.zeros(x.dtype(), Shape.of(1)); // ConstantOfShape wants a one-element 1-D value
+        if (x.dtype() == DType.FLOAT32) {
+            one.floats().put(0, 1f);
+        } else {
+            one.doubles().put(0, 1d);
+        }
+        Value ones;
+        if (rows == Shape.DYNAMIC) {
+            ones = g.constantOfShape(g.slice(g.shape(flat), new long[]{0}, new long[]{1}, new long[]{0}, null), one,
+                    Shape.DYNAMIC);
+        } else {
+            ones = g.expand(g.constant(one), g.longs(rows), rows);
+        }
+        Value sum = g.matMul(ones, flat);
+        return g.reshape(sum, Arrays.copyOfRange(x.shape().dims(), lead, x.rank()));
     }
 
     /** A scalar constant of {@code like}'s dtype. */

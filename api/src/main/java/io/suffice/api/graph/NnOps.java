@@ -1,5 +1,7 @@
 package io.suffice.api.graph;
 
+import io.suffice.api.tensor.DType;
+import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
 import java.util.Arrays;
@@ -37,8 +39,22 @@ abstract class NnOps extends LinearOps {
                 throw fail("LayerNormalization", "scale and bias must have shape " + Shape.of(tail), x, scale, bias);
             }
         }
-        return emit("LayerNormalization", Arrays.asList(x, scale, bias), Map.of("axis", (long) a, "epsilon", epsilon),
-                x.dtype(), x.shape());
+        Map<String, Object> attrs = Map.of("axis", (long) a, "epsilon", epsilon);
+        if (x.dtype() != DType.FLOAT32) {
+            // ONNX types Mean and InvStdDev as float32 whatever the input: a float64 graph keeps one output
+            return emit("LayerNormalization", Arrays.asList(x, scale, bias), attrs, x.dtype(), x.shape());
+        }
+        if (bias == null) {
+            // ONNX Runtime 1.24.1 kills the process (SIGSEGV in its extended graph optimisations) when it compiles
+            // the gradient of a float32 LayerNormalization without a bias; a zero bias avoids that code path
+            bias = constant(HostTensor.zeros(x.dtype(), Shape.of(tail)));
+        }
+        // The kernel's Mean and InvStdDev outputs cost nothing extra and spare the backward pass recomputing them.
+        long[] stats = x.shape().dims().clone();
+        Arrays.fill(stats, a, stats.length, 1);
+        return emitIn("LayerNormalization", "", Arrays.asList(x, scale, bias), attrs,
+                List.of(x.dtype(), DType.FLOAT32, DType.FLOAT32), List.of(x.shape(), Shape.of(stats), Shape.of(stats)))
+                .get(0);
     }
 
     Value axisOp(String op, Value x, int axis) {
@@ -103,13 +119,19 @@ abstract class NnOps extends LinearOps {
         int axis = (int) n.attrLong("axis", -1);
         long[] axes = Gradients.range(axis < 0 ? axis + x.rank() : axis, x.rank());
         double eps = n.attrDouble("epsilon", 1e-5);
-        // Recompute the normalised input from primitives; ONNX Runtime's optional Mean/InvStdDev outputs are not
-        // used because the forward node may have been lowered without them.
-        Value mean = g.reduceMean(x, true, axes);
-        Value xc = g.sub(x, mean);
-        Value var = g.reduceMean(g.mul(xc, xc), true, axes);
-        Value rstd = g.div(Gradients.c(g, 1, x), g.sqrt(g.add(var, Gradients.c(g, eps, x))));
-        Value xhat = g.mul(xc, rstd);
+        Value mean;
+        Value rstd;
+        if (n.outputs().size() == 3 && x.dtype() == DType.FLOAT32) {
+            mean = n.outputs().get(1);
+            rstd = n.outputs().get(2);
+        } else {
+            // a node without its Mean and InvStdDev outputs (imported, float64): recompute them
+            mean = g.reduceMean(x, true, axes);
+            Value xc = g.sub(x, mean);
+            Value var = g.reduceMean(g.mul(xc, xc), true, axes);
+            rstd = g.div(Gradients.c(g, 1, x), g.sqrt(g.add(var, Gradients.c(g, eps, x))));
+        }
+        Value xhat = g.mul(g.sub(x, mean), rstd);
         Value gx = null;
         if (need[0]) {
             Value gxhat = g.mul(dy, scale);

@@ -318,8 +318,8 @@ abstract class ShapeOps extends ReductionOps {
     /** ONNX ConstantOfShape: a tensor of run-time {@code shape} filled with the one element of {@code value}. */
     public Value constantOfShape(Value shape, HostTensor value, long... known) {
         requireShapeOperand("ConstantOfShape", shape, known, shape);
-        if (value.size() != 1) {
-            throw fail("ConstantOfShape", "value must have one element, got " + value, shape);
+        if (value.size() != 1 || value.shape().rank() != 1) {
+            throw fail("ConstantOfShape", "value must be a 1-D tensor of one element, got " + value, shape);
         }
         return emit("ConstantOfShape", List.of(shape), Map.of("value", value.copy()), value.dtype(), Shape.of(known));
     }
@@ -414,7 +414,7 @@ abstract class ShapeOps extends ReductionOps {
                     })),
             Operator.define("Shape").imports(ShapeOps::importShape).noGradient("integer output"),
             Operator.define("ConstantOfShape").imports((g, n) -> g.constantOfShape(n.in(0),
-                            n.attrs().get("value") instanceof HostTensor t ? t : HostTensor.of(new float[]{0}),
+                            n.attrs().get("value") instanceof HostTensor t ? t : HostTensor.of(new float[]{0}, 1),
                             n.knownInts(0, "shape")))
                     .noGradient("its output does not depend on float inputs"),
             Operator.define("Range").imports((g, n) -> g.range(n.in(0), n.in(1), n.in(2)))

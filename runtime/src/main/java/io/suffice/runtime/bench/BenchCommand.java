@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,6 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(e.g. task.precision=float64)")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--profile", paramLabel = "DIR", description = "Write ONNX Runtime's per-operator profile and "
+            + "the optimised graph it ran into DIR/<workload>/ and print the top operators after the warm-up (the "
+            + "profiler slows the step: time without it).")
+    Path profile;
+
     @CommandLine.ParentCommand
     io.suffice.runtime.cli.PluginSource parent;
 
@@ -110,6 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
             int warm = warmup != null ? warmup : w.warmup();
             BenchResult r = w.resource() == null ? matmul(warm, timed) : task(w, warm, timed);
             out.println(format.equals("csv") ? r.csv() : r.line());
+            if (profile != null && w.resource() != null) {
+                OperatorProfile p = OperatorProfile.read(profile.resolve(w.name()), warm);
+                out.printf("ONNX Runtime profile of %s (%s), %d step runs after warm-up:%n%s", w.name(),
+                        profile.resolve(w.name()), p.runs(), p.table(10));
+            }
             out.flush();
         }
         return 0;
@@ -131,7 +143,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         tree = tree.with("task.steps", (long) warm + timed).with("run.device", device);
         PluginRegistry registry = parent.registry(null);
-        Injector injector = Guice.createInjector(new RuntimeModule(registry));
+        RuntimeModule module = new RuntimeModule(registry);
+        if (profile != null) {
+            Path dir = Files.createDirectories(profile.resolve(w.name()));
+            module.withProfiling(dir);
+        }
+        Injector injector = Guice.createInjector(module);
         ExperimentConfig config = injector.getInstance(ConfigResolver.class).resolve(tree, w.name());
         try {
             ExperimentRunner.detached(injector, config, null, null, RunIdentity.Mode.BENCH);

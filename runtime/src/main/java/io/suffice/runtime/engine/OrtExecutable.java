@@ -37,6 +37,7 @@ final class OrtExecutable implements Executable {
     private final List<String> inputNames;
     private final Map<String, Value> outputs;
     private final boolean checkFinite;
+    private final boolean profiling;
     private final Map<String, HostTensor> lastFeed = new HashMap<>();
     private final Map<String, OnnxTensor> inputTensors = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
@@ -45,8 +46,9 @@ final class OrtExecutable implements Executable {
     private boolean closed;
 
     OrtExecutable(OrtEnvironment env, OrtSession session, List<Value> inputs, Map<String, Value> outputs,
-                  boolean checkFinite) throws OrtException {
+                  boolean checkFinite, boolean profiling) throws OrtException {
         this.env = env;
+        this.profiling = profiling;
         this.session = session;
         this.inputs = inputs;
         this.inputNames = inputs.stream().map(Value::name).toList();
@@ -240,6 +242,9 @@ final class OrtExecutable implements Executable {
         pinned.clear();
         lastFeed.clear();
         try {
+            if (profiling) {
+                session.endProfiling(); // writes the profile file
+            }
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing session: " + e.getMessage(), e);

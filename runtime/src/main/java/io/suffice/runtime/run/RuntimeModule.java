@@ -53,6 +53,12 @@ public final class RuntimeModule extends AbstractModule {
         return this;
     }
 
+    /** The same module with ONNX Runtime's profiler writing into {@code dir} ({@code suffice bench --profile}). */
+    public RuntimeModule withProfiling(Path dir) {
+        execution = execution.withProfiling(dir);
+        return this;
+    }
+
     @Override
     protected void configure() {
         bind(StopSignal.class).toInstance(stop);

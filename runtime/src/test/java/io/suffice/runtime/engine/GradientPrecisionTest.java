@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.within;
  * The resolving power of the gradient checks, and the rules they cannot reach in float64:
  * <ul>
  *   <li>a rule that is 0.1% wrong fails the float64 finite-difference check ({@link GradCheck});</li>
- *   <li>Erf has no double kernel in ONNX Runtime, so its rule and GELU's chain through it are pinned against their
+ *   <li>Erf has no double kernel in ONNX Runtime, so its rule and GELU's (which uses Erf) are pinned against their
  *       closed forms, {@code erf'(x) = 2/sqrt(pi) exp(-x^2)} and {@code gelu'(x) = Phi(x) + x phi(x)}, to 1e-5
  *       absolute (float32 rounding is ~1e-7 here; the constant 1.12 instead of 2/sqrt(pi) is off by 8.5e-3 at 0);</li>
  *   <li>with a symbolic ({@link Shape#DYNAMIC}) batch, every rule that needs a size reads it at run time: the
@@ -124,7 +124,7 @@ class GradientPrecisionTest {
     }
 
     @Test
-    void geluChainIsTheClosedFormDerivative() {
+    void geluRuleIsTheClosedFormDerivative() {
         double[] xs = grid();
         assertDerivative(xs, autodiffGradient(GradientRegistry.standard(), xs, Graph::gelu),
                 x -> 0.5 * (1 + erf(x / Math.sqrt(2))) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
@@ -132,12 +132,22 @@ class GradientPrecisionTest {
 
     @Test
     void anErfConstantOfOnePointOneTwoIsCaught() {
-        GradientRegistry wrong = GradientRegistry.standard().register("Erf", (g, n, gy, need) -> {
+        GradientRegistry wrongErf = GradientRegistry.standard().register("Erf", (g, n, gy, need) -> {
             Value x = n.input(0);
             return List.of(g.mul(gy.get(0), g.mul(g.exp(g.neg(g.mul(x, x))), g.scalar(1.12, x.dtype()))));
         });
         double[] xs = grid();
-        assertThatThrownBy(() -> assertDerivative(xs, autodiffGradient(wrong, xs, Graph::gelu),
+        assertThatThrownBy(() -> assertDerivative(xs, autodiffGradient(wrongErf, xs, Graph::erf),
+                x -> 2 / Math.sqrt(Math.PI) * Math.exp(-x * x))).isInstanceOf(AssertionError.class);
+        // GELU has its own rule (it reads only x); the same slip inside it is caught too
+        GradientRegistry wrongGelu = GradientRegistry.standard().register("Gelu", (g, n, gy, need) -> {
+            Value x = n.input(0);
+            Value s = g.mul(x, g.scalar(1 / Math.sqrt(2), x.dtype()));
+            Value ex = g.mul(g.exp(g.neg(g.mul(s, s))), g.scalar(1.12, x.dtype()));
+            Value d = g.add(g.add(g.erf(s), g.mul(s, ex)), g.scalar(1, x.dtype()));
+            return List.of(g.mul(g.mul(gy.get(0), g.scalar(0.5, x.dtype())), d));
+        });
+        assertThatThrownBy(() -> assertDerivative(xs, autodiffGradient(wrongGelu, xs, Graph::gelu),
                 x -> 0.5 * (1 + erf(x / Math.sqrt(2))) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI)))
                 .isInstanceOf(AssertionError.class);
     }

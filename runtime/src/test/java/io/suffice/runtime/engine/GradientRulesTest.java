@@ -1,9 +1,13 @@
 package io.suffice.runtime.engine;
 
+import io.suffice.api.graph.Executable;
+import io.suffice.api.graph.ExecutionConfig;
+import io.suffice.api.graph.Graph;
 import io.suffice.api.graph.Init;
 import io.suffice.api.graph.Value;
 import io.suffice.api.tensor.DType;
 import io.suffice.api.tensor.HostTensor;
+import io.suffice.api.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.List;
 import static io.suffice.runtime.engine.GradCheck.check;
 import static io.suffice.runtime.engine.GradCheck.p;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Every gradient rule against central finite differences, including broadcasting. */
 class GradientRulesTest {
@@ -133,6 +138,59 @@ class GradientRulesTest {
                 (g, v) -> g.layerNormalization(v.get(0), v.get(1), v.get(2), -1, 1e-5));
         check(List.of(p("x", 2, 3, 4), p("s", 3, 4)),
                 (g, v) -> g.layerNormalization(v.get(0), v.get(1), null, 1, 1e-5));
+        // float32 nodes carry the kernel's Mean and InvStdDev outputs and the rule reads them instead of recomputing
+        check(DType.FLOAT32, List.of(p("x", 3, 4), p("s", 4), p("b", 4)),
+                (g, v) -> g.layerNormalization(v.get(0), v.get(1), v.get(2), -1, 1e-5));
+        check(DType.FLOAT32, List.of(p("x", 2, 3, 4), p("s", 3, 4)),
+                (g, v) -> g.layerNormalization(v.get(0), v.get(1), null, 1, 1e-5));
+    }
+
+    @Test
+    void layerNormalizationFromSavedStatisticsEqualsTheRecomputedRule() {
+        // the float32 rule (saved Mean/InvStdDev) against the float64 one (recomputed) on the same numbers: they agree
+        // to float32 rounding, far tighter than the float32 finite-difference check can tell
+        double[] g32 = layerNormGradients(DType.FLOAT32);
+        double[] g64 = layerNormGradients(DType.FLOAT64);
+        for (int i = 0; i < g32.length; i++) {
+            assertThat(g32[i]).as("gradient %s", i).isCloseTo(g64[i], within(1e-5 * (1 + Math.abs(g64[i]))));
+        }
+    }
+
+    private static double[] layerNormGradients(DType dt) {
+        Graph g = new Graph(3);
+        Value x = g.parameter("x", dt, Shape.of(4, 6), Init.normal(2.0));
+        Value s = g.parameter("s", dt, Shape.of(6), Init.normal(1.0));
+        Value b = g.parameter("b", dt, Shape.of(6), Init.normal(1.0));
+        Value y = g.layerNormalization(x, s, b, -1, 1e-5);
+        HostTensor w = HostTensor.zeros(dt, y.shape());
+        Init.normal(1.0).fill(w, new java.util.SplittableRandom(5));
+        Value loss = g.reduceSum(g.mul(y, g.constant(w)), false);
+        List<Value> grads = new Autodiff(GradientRegistry.standard()).gradients(loss, List.of(x, s, b));
+        java.util.Map<String, Value> outs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < grads.size(); i++) {
+            outs.put("g" + i, grads.get(i));
+        }
+        try (OrtExecutor ex = new OrtExecutor(ExecutionConfig.defaults().withThreads(1));
+             Executable e = ex.compile(g, List.of(x, s, b), outs)) {
+            var r = e.run(java.util.Map.of("x", x.data(), "s", s.data(), "b", b.data()));
+            return java.util.stream.Stream.of("g0", "g1", "g2").flatMapToDouble(k ->
+                    java.util.Arrays.stream(r.get(k).toDoubleArray())).toArray();
+        }
+    }
+
+    @Test
+    void gradientsSummedOverManyRowsAsOneMatMul() {
+        // 128 and more broadcast rows are summed by a MatMul with a ones row (Gradients.sumLeading)
+        check(List.of(p("a", 2, 64, 3), p("b", 3)), (g, v) -> g.add(v.get(0), v.get(1)));
+        check(DType.FLOAT32, List.of(p("a", 2, 64, 3), p("b", 3)), (g, v) -> g.mul(v.get(0), v.get(1)));
+        Graph g = new Graph(0);
+        Value a = g.parameter("a", DType.FLOAT32, Shape.of(2, 64, 3), Init.zeros());
+        Value b = g.parameter("b", DType.FLOAT32, Shape.of(3), Init.zeros());
+        Value gb = new Autodiff(GradientRegistry.standard()).gradients(g.reduceSum(g.add(a, b), false),
+                List.of(b)).get(0);
+        assertThat(gb.shape()).isEqualTo(Shape.of(3));
+        assertThat(gb.producer().opType()).isEqualTo("Reshape");
+        assertThat(gb.producer().input(0).producer().opType()).isEqualTo("MatMul");
     }
 
     @Test
