@@ -74,7 +74,7 @@ class SufficeCliTest {
         Result r = cli("run", config("task: {name: quadratic, step: 1}").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("error: task.step = 1: unknown key for downstream 'quadratic'; choices: "
-                + "[steps, mode, weights, flag]" + System.lineSeparator());
+                + "[steps, mode, weights, flag, log-every]" + System.lineSeparator());
 
         Result missing = cli("run", dir.resolve("nope.yaml").toString());
         assertThat(missing.status()).isEqualTo(2);
