@@ -86,14 +86,26 @@ final class ExperimentCommand {
         if (outcome.interrupted() != null) {
             cli.getErr().println(interrupted(outcome, arm,
                     SweepExpansion.expand(config, injector.getInstance(ConfigResolver.class)).size()));
+            printUnwrittenSummaries(outcome);
             return outcome.interrupted().exitStatus();
         }
         if (!outcome.succeeded()) {
             outcome.arms().stream().filter(a -> a.error() != null).forEach(a ->
-                    cli.getErr().println("failed: " + (a.label().isEmpty() ? "run" : a.label()) + ": " + a.error()));
+                    cli.getErr().println("failed: " + name(a) + ": " + a.error()));
+            printUnwrittenSummaries(outcome);
             return 1;
         }
         return 0;
+    }
+
+    private static String name(ArmOutcome arm) {
+        return arm.label().isEmpty() ? "run" : arm.label();
+    }
+
+    /** Where the run folder could not take summary.json (a full or read-only disk), the record goes to stderr. */
+    private void printUnwrittenSummaries(RunOutcome outcome) {
+        outcome.arms().stream().filter(a -> a.unwrittenSummary() != null)
+                .forEach(a -> cli.getErr().println(name(a) + ": " + a.unwrittenSummary()));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -165,5 +166,33 @@ class SufficeCliTest {
         }
         assertThat(r.err().lines().toList()).containsExactly("interrupted by SIGINT before any checkpoint was "
                 + "written; nothing to resume, start it again with: suffice run " + run.resolve("config.yaml"));
+    }
+
+    @Test
+    void aRunFolderThatCannotTakeSummaryJsonLeavesTheRecordOnStderr() throws IOException {
+        // the task finished: its figures are not lost with the file
+        Result done = cli("run", config("task: {name: unrecordable}\noptimizer: {name: test-gd}").toString());
+        assertThat(done.status()).as(done.err()).isEqualTo(1);
+        List<String> lines = done.err().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("failed: run: cannot write ").contains("summary.json");
+        assertThat(lines.get(1)).startsWith("run: summary.json could not be written (cannot write ")
+                .endsWith("); it would hold: {\"status\":\"failed\",\"error\":" + quoted(lines.get(0)
+                        .substring("failed: run: ".length())) + ",\"summary\":{\"w\":3.0}}");
+
+        // the task failed (the cause stays the failed line; the record follows it)
+        Result failed = cli("run", config("task: {name: unrecordable, fail: true}\noptimizer: {name: test-gd}")
+                .toString());
+        assertThat(failed.status()).as(failed.err()).isEqualTo(1);
+        List<String> f = failed.err().lines().toList();
+        assertThat(f).hasSize(2);
+        assertThat(f.get(0)).startsWith("failed: run: cannot write checkpoint ").endsWith(": Read-only file system");
+        assertThat(f.get(1)).startsWith("run: summary.json could not be written (cannot write ")
+                .contains("summary.json").endsWith("); it would hold: {\"status\":\"failed\",\"error\":"
+                        + quoted(f.get(0).substring("failed: run: ".length())) + ",\"summary\":{}}");
+    }
+
+    private static String quoted(String s) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
     }
 }
