@@ -108,10 +108,18 @@ public final class ExperimentLauncher {
             }
         }
         RunOutcome outcome = new RunOutcome(folder, outcomes, stop.received());
-        if (sweep) {
-            SweepReport.write(outcome, config.sweep());
-        } else {
-            ReportPage.forRun(folder);
+        try {
+            if (sweep) {
+                SweepReport.write(outcome, config.sweep());
+            } else {
+                ReportPage.forRun(folder);
+            }
+        } catch (RuntimeException e) {
+            if (outcome.succeeded()) {
+                throw e;
+            }
+            // a full or read-only disk fails the report too: the arms' own failure is the one to report
+            LOG.warn("after the failure, cannot also write the report of {}: {}", folder, e.getMessage());
         }
         return outcome;
     }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test task whose run folder cannot take {@code summary.json}, as on a read-only disk, also for root (who ignores
- * permissions): it puts a non-empty directory of that name there, logs a row, then finishes with {@code w = 3} or,
- * with {@code fail: true}, fails.
+ * Test task whose run folder cannot take {@code summary.json} and {@code report.html}, as on a read-only disk, also
+ * for root (who ignores permissions): it puts a non-empty directory of each name there, logs a row, then finishes
+ * with {@code w = 3} or, with {@code fail: true}, fails.
  */
 public final class UnrecordableTaskProvider implements DownstreamTaskProvider {
     @Override
@@ -38,7 +38,9 @@ public final class UnrecordableTaskProvider implements DownstreamTaskProvider {
         boolean fail = config.getBoolean("fail");
         return context -> {
             try {
-                Files.createDirectories(context.directory().resolve("summary.json").resolve("in-the-way"));
+                for (String file : new String[]{"summary.json", "report.html"}) {
+                    Files.createDirectories(context.directory().resolve(file).resolve("in-the-way"));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
