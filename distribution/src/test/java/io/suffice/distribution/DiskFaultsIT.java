@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A run whose output folder fills up or becomes read-only (docs/RELIABILITY.md): the CLI exits 1 with one
- * {@code failed:} line naming the path it could not write and why; the last good checkpoint stays readable and
- * resumable; no file in the folder is corrupt. The faults are real: a 96 KB tmpfs for the full disk, a read-only bind
+ * {@code failed:} line naming the path it could not write and why (and, where summary.json could not be written, a
+ * line with the record it would hold); the last good checkpoint stays readable and resumable; no file in the folder
+ * is corrupt. The faults are real: a 96 KB tmpfs for the full disk, a read-only bind
  * mount over the run folder mid-run for the read-only one. Mounting needs root (or CAP_SYS_ADMIN); where the machine
  * refuses, the tests are skipped (they are not part of CI's promise, see .ci/run).
  */
@@ -86,7 +87,13 @@ class DiskFaultsIT {
         mounted.add(folder);
         assertThat(sh("mount", "-o", "remount,ro,bind", folder.toString())).isZero();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("the run stops").isTrue();
-        checkFailure(new Cli.Result(p.exitValue(), "", Files.readString(err)), disk, "Read-only file system", 10);
+        String stderr = Files.readString(err);
+        // summary.json cannot be written into the folder: its record is the line after the failure on stderr
+        assertThat(folder.resolve("summary.json")).doesNotExist();
+        assertThat(stderr.lines().filter(l -> l.startsWith("run: summary.json could not be written (")).toList())
+                .as(stderr).singleElement().asString().contains("Read-only file system")
+                .contains("; it would hold: {\"status\":\"failed\",\"error\":\"cannot write checkpoint ");
+        checkFailure(new Cli.Result(p.exitValue(), "", stderr), disk, "Read-only file system", 10);
     }
 
     /** Exit 1, one failed line naming a path on the faulty disk and the cause; the folder whole and resumable. */
@@ -94,7 +101,8 @@ class DiskFaultsIT {
         assertThat(r.status()).as(r.err()).isEqualTo(1);
         List<String> failed = r.err().lines().filter(l -> l.startsWith("failed: ")).toList();
         assertThat(failed).as(r.err()).hasSize(1);
-        assertThat(failed.get(0)).contains(disk.toString()).endsWith(cause);
+        // the run's own first failure, not one of the writes after it (plots, summary, report.html)
+        assertThat(failed.get(0)).startsWith("failed: run: ").contains(disk.toString()).endsWith(cause);
         assertThat(r.err()).doesNotContain("Exception in thread").doesNotContain("\tat ");
         Path folder = RunFolders.only(disk.resolve("runs"));
         RunFolders.checkWhole(folder);

@@ -44,13 +44,17 @@ class InterruptAndResumeIT {
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(stderr).isEqualTo(143);
         Path folder = metrics.getParent();
-        assertThat(stderr).contains("interrupted by SIGTERM; resume with: suffice run " + folder.resolve("config.yaml")
-                + " --set run.resume=" + folder);
         assertThat(Files.readString(folder.resolve("summary.json"))).contains("\"status\" : \"interrupted\"")
                 .contains("interrupted by SIGTERM at step ");
         assertThat(Files.exists(folder.resolve("checkpoint.safetensors"))).isTrue();
         long step = Long.parseLong(Files.readString(folder.resolve("summary.json"))
                 .replaceAll("(?s).*interrupted by SIGTERM at step (\\d+).*", "$1"));
+        assertThat(stderr).contains("interrupted by SIGTERM at step " + step + "; checkpoint "
+                + folder.resolve("checkpoint.safetensors") + "; resume with: suffice run "
+                + folder.resolve("config.yaml") + " --set run.resume=" + folder);
+        assertThat(stderr).doesNotContainPattern("(?m)^failed: ");
+        assertThat(Files.readString(cwd.resolve("out.txt"))).doesNotContain("FAILED")
+                .contains("interrupted by SIGTERM at step " + step);
         assertThat(step).isGreaterThan(40 * 50 - 50);
 
         long total = step + 777;

@@ -7,13 +7,17 @@ import io.suffice.runtime.config.ConfigResolver;
 import io.suffice.runtime.config.ConfigTree;
 import io.suffice.runtime.config.ExperimentConfig;
 import io.suffice.runtime.config.RunSettings;
+import io.suffice.runtime.config.SweepExpansion;
+import io.suffice.runtime.engine.Checkpoints;
 import io.suffice.runtime.run.ExperimentLauncher;
 import io.suffice.runtime.run.RunOutcome;
 import io.suffice.runtime.run.RunOutcome.ArmOutcome;
 import io.suffice.runtime.run.RuntimeModule;
+import io.suffice.runtime.train.ResumeSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -80,23 +84,75 @@ final class ExperimentCommand {
         }
         print(outcome, cli.getOut());
         if (outcome.interrupted() != null) {
-            Path folder = outcome.folder();
-            if (arm != null) {
-                // the arm's own folder holds its checkpoint: running the arm again continues from it
-                cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; arm " + arm
-                        + " continues from its checkpoint when requeued, or with: suffice sweep resubmit " + folder);
-                return outcome.interrupted().exitStatus();
-            }
-            cli.getErr().println("interrupted by SIG" + outcome.interrupted().name() + "; resume with: suffice run "
-                    + folder.resolve("config.yaml") + " --set run.resume=" + folder);
+            cli.getErr().println(interrupted(outcome, arm,
+                    SweepExpansion.expand(config, injector.getInstance(ConfigResolver.class)).size()));
+            printUnwrittenSummaries(outcome);
             return outcome.interrupted().exitStatus();
         }
         if (!outcome.succeeded()) {
             outcome.arms().stream().filter(a -> a.error() != null).forEach(a ->
-                    cli.getErr().println("failed: " + (a.label().isEmpty() ? "run" : a.label()) + ": " + a.error()));
+                    cli.getErr().println("failed: " + name(a) + ": " + a.error()));
+            printUnwrittenSummaries(outcome);
             return 1;
         }
         return 0;
+    }
+
+    private static String name(ArmOutcome arm) {
+        return arm.label().isEmpty() ? "run" : arm.label();
+    }
+
+    /** Where the run folder could not take summary.json (a full or read-only disk), the record goes to stderr. */
+    private void printUnwrittenSummaries(RunOutcome outcome) {
+        outcome.arms().stream().filter(a -> a.unwrittenSummary() != null)
+                .forEach(a -> cli.getErr().println(name(a) + ": " + a.unwrittenSummary()));
+    }
+
+    /**
+     * The one line for a run stopped by SIGTERM/SIGINT: the signal, the checkpoint it left (step and file) and how to
+     * continue, or that there is nothing to resume ({@code run.resume} of a sweep needs a checkpoint for every arm).
+     */
+    private static String interrupted(RunOutcome outcome, Integer arm, int arms) {
+        String signal = "interrupted by SIG" + outcome.interrupted().name();
+        Path folder = outcome.folder();
+        if (arm != null) {
+            // the arm's own folder holds its checkpoint: running the arm again continues from it
+            String at = outcome.arms().isEmpty() ? "" : checkpoint(outcome.arms().get(0).folder());
+            return signal + at + "; arm " + arm + " continues from " + (at.isEmpty() ? "its start" : "it")
+                    + " when requeued, or with: suffice sweep resubmit " + folder;
+        }
+        String resume = "suffice run " + folder.resolve("config.yaml") + " --set run.resume=" + folder;
+        String again = "start it again with: suffice run " + folder.resolve("config.yaml");
+        if (outcome.arms().size() == 1 && outcome.arms().get(0).label().isEmpty()) {
+            String at = checkpoint(outcome.arms().get(0).folder());
+            if (!at.isEmpty()) {
+                return signal + at + "; resume with: " + resume;
+            }
+        } else {
+            long held = outcome.arms().stream().filter(a -> !checkpoint(a.folder()).isEmpty()).count();
+            if (held == arms) {
+                return signal + "; each arm's checkpoint is in its sub-folder of " + folder + "; resume with: "
+                        + resume;
+            }
+            if (held > 0) {
+                return signal + "; " + held + " of " + arms + " arms hold a checkpoint in their sub-folders of "
+                        + folder + ", and run.resume needs one for every arm: " + again;
+            }
+        }
+        return signal + " before any checkpoint was written; nothing to resume, " + again;
+    }
+
+    /** {@code " at step N; checkpoint FILE"} for the checkpoint in {@code folder}, or "" when it holds none. */
+    private static String checkpoint(Path folder) {
+        Path file = folder.resolve(ResumeSource.FILE);
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try {
+            return " at step " + Checkpoints.metadata(file).get("step") + "; checkpoint " + file;
+        } catch (Checkpoints.CheckpointException e) {
+            return "; checkpoint " + file + " (unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static void print(RunOutcome outcome, PrintWriter out) {
@@ -109,7 +165,8 @@ final class ExperimentCommand {
             StringBuilder sb = new StringBuilder();
             arm.values().forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
             if (arm.error() != null) {
-                sb.append("FAILED: ").append(arm.error());
+                // an interrupted arm's message says so itself ("interrupted by SIGTERM at step ...")
+                sb.append(wasInterrupted(arm) ? "" : "FAILED: ").append(arm.error());
             } else {
                 arm.summary().forEach((k, v) -> sb.append(k).append('=').append(number(v)).append(' '));
             }
@@ -129,7 +186,7 @@ final class ExperimentCommand {
         for (ArmOutcome arm : outcome.arms()) {
             List<String> cells = new ArrayList<>();
             arm.values().values().forEach(v -> cells.add(String.valueOf(v)));
-            cells.add(arm.error() == null ? "ok" : "FAILED");
+            cells.add(arm.error() == null ? "ok" : wasInterrupted(arm) ? arm.status() : "FAILED");
             for (String f : figures) {
                 Double v = arm.summary().get(f);
                 cells.add(v == null ? "" : number(v));
@@ -149,7 +206,11 @@ final class ExperimentCommand {
             }
         }
         outcome.arms().stream().filter(a -> a.error() != null)
-                .forEach(a -> out.println(a.label() + ": FAILED: " + a.error()));
+                .forEach(a -> out.println(a.label() + ": " + (wasInterrupted(a) ? "" : "FAILED: ") + a.error()));
+    }
+
+    private static boolean wasInterrupted(ArmOutcome arm) {
+        return "interrupted".equals(arm.status());
     }
 
     /** Counts (steps, sizes) as integers, everything else to four significant digits. */

@@ -37,6 +37,7 @@ public final class ConsoleProgress implements Progress {
      */
     public ConsoleProgress(String label, long first, long total, PrintStream terminal) {
         this.first = first;
+        this.done = first; // a bar closed before its first update (a stop at the resumed step) stands at first
         this.label = label;
         this.total = Math.max(1, total);
         this.terminal = terminal;

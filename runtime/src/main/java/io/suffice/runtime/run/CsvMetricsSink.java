@@ -1,5 +1,6 @@
 package io.suffice.runtime.run;
 
+import io.suffice.api.io.AtomicFiles;
 import io.suffice.api.task.MetricsSink;
 
 import java.io.BufferedWriter;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +17,10 @@ import java.util.Map;
 
 /**
  * {@link MetricsSink} appending to a CSV file: header {@code step,<names of the first row>}, one row per call. The
- * file is flushed at most once a second and on close, so a crashed run keeps nearly everything it logged.
- * Thread-safe.
+ * file is flushed at most once a second and on close, so a crashed run keeps nearly everything it logged. A resumed
+ * run's file opens with the parent's header and rows; its own first row may bring columns the parent lacked (a
+ * resume with another {@code task.log-every} adds or drops the loss's {@code _mean} column): they are appended to
+ * the header, and rows without a column leave its cell empty. Thread-safe.
  */
 public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
     private static final long FLUSH_NANOS = 1_000_000_000L;
@@ -24,6 +28,8 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
     private final Path file;
     private BufferedWriter out;
     private List<String> columns;
+    /** Whether the header came from a parent run and this run has logged no row yet. */
+    private boolean parentHeaderOnly;
     private long lastFlush = System.nanoTime();
 
     public CsvMetricsSink(Path file) {
@@ -48,6 +54,7 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
                 return;
             }
             columns = new ArrayList<>(List.of(lines.get(0).substring("step,".length()).split(",", -1)));
+            parentHeaderOnly = true;
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             out.write(lines.get(0));
             out.newLine();
@@ -75,8 +82,12 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
             } else if (!columns.containsAll(values.keySet())) {
                 List<String> extra = new ArrayList<>(values.keySet());
                 extra.removeAll(columns);
-                throw new IllegalArgumentException("metrics " + extra + " were not in the first row " + columns);
+                if (!parentHeaderOnly) {
+                    throw new IllegalArgumentException("metrics " + extra + " were not in the first row " + columns);
+                }
+                widen(extra);
             }
+            parentHeaderOnly = false;
             StringBuilder sb = new StringBuilder(Long.toString(step));
             for (String c : columns) {
                 Double v = values.get(c);
@@ -95,6 +106,24 @@ public final class CsvMetricsSink implements MetricsSink, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /**
+     * Appends {@code extra} to the header of the file written so far (the parent's rows), each of its rows an empty
+     * cell longer. Atomic: a kill leaves the file as it was or widened, never half-written.
+     */
+    private void widen(List<String> extra) throws IOException {
+        out.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        String blanks = ",".repeat(extra.size());
+        for (int i = 0; i < lines.size(); i++) {
+            text.append(lines.get(i)).append(i == 0 ? "," + String.join(",", extra) : blanks)
+                    .append(System.lineSeparator());
+        }
+        AtomicFiles.writeString(file, text.toString());
+        columns.addAll(extra);
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     /** Writes the buffered rows to the file now. */

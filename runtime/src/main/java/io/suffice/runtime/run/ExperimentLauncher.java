@@ -108,10 +108,18 @@ public final class ExperimentLauncher {
             }
         }
         RunOutcome outcome = new RunOutcome(folder, outcomes, stop.received());
-        if (sweep) {
-            SweepReport.write(outcome, config.sweep());
-        } else {
-            ReportPage.forRun(folder);
+        try {
+            if (sweep) {
+                SweepReport.write(outcome, config.sweep());
+            } else {
+                ReportPage.forRun(folder);
+            }
+        } catch (RuntimeException e) {
+            if (outcome.succeeded()) {
+                throw e;
+            }
+            // a full or read-only disk fails the report too: the arms' own failure is the one to report
+            LOG.warn("after the failure, cannot also write the report of {}: {}", folder, e.getMessage());
         }
         return outcome;
     }
@@ -168,6 +176,7 @@ public final class ExperimentLauncher {
         try (RunLog ignored = new RunLog(dir.resolve("run.log"), runId, exclusiveLog)) {
             Injector child = injector.createChildInjector(
                     Modules.override(new ExperimentModule(arm.config())).with(overrides));
+            TaskResult result = null;
             try {
                 if (sweep) {
                     LOG.info("sweep arm {}: {}", arm.label(), arm.values());
@@ -175,8 +184,8 @@ public final class ExperimentLauncher {
                 if (resume != null) {
                     TrainingCore.clean(resume.checkpoint().toAbsolutePath().getParent());
                 }
-                TaskResult result = child.getInstance(ExperimentRunner.class).run(dir, dir, terminal, resume);
-                writeSummary(dir, result.summary(), "ok", null);
+                result = child.getInstance(ExperimentRunner.class).run(dir, dir, terminal, resume);
+                writeSummary(dir, summary(result.summary(), "ok", null));
                 MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
                 return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, result.summary(), null, "ok");
             } catch (Exception e) {
@@ -189,22 +198,33 @@ public final class ExperimentLauncher {
                     LOG.error("run {} failed: {}", runId, message);
                 }
                 LOG.debug("stack trace of the failure", e);
+                // figures of a task that finished before a write failed are kept, in the file or in the outcome
+                Map<String, Object> json = summary(result == null ? Map.of() : result.summary(), status, message);
+                String unwritten = null;
                 try {
-                    writeSummary(dir, Map.of(), status, message);
-                    if (Files.exists(dir.resolve("metrics.csv"))) {
-                        MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
-                    }
+                    writeSummary(dir, json);
                 } catch (RuntimeException after) {
-                    // a full or read-only disk fails these too; the first failure is the one to report
-                    LOG.warn("run {}: after the failure, cannot also write the summary or plots: {}", runId,
-                            after.getMessage());
+                    // a full or read-only disk: the record goes with the outcome (the CLI prints it) and the log
+                    unwritten = "summary.json could not be written (" + after.getMessage() + "); it would hold: "
+                            + oneLine(json);
+                    LOG.warn("run {}: after the failure, {}", runId, unwritten);
                 }
-                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message, status);
+                if (unwritten == null && Files.exists(dir.resolve("metrics.csv"))) {
+                    try {
+                        MetricPlots.forRun(dir.resolve("metrics.csv"), dir);
+                    } catch (RuntimeException after) {
+                        // the first failure is the one to report
+                        LOG.warn("run {}: after the failure, cannot also write the plots: {}", runId,
+                                after.getMessage());
+                    }
+                }
+                return new ArmOutcome(sweep ? arm.label() : "", arm.values(), dir, Map.of(), message, status,
+                        unwritten);
             }
         }
     }
 
-    private static void writeSummary(Path dir, Map<String, Double> summary, String status, String error) {
+    private static Map<String, Object> summary(Map<String, Double> summary, String status, String error) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", status);
         if (error != null) {
@@ -214,6 +234,18 @@ public final class ExperimentLauncher {
         // JSON has no NaN/Infinity; write them as strings so the file stays valid JSON.
         summary.forEach((k, v) -> figures.put(k, Double.isFinite(v) ? v : String.valueOf(v)));
         json.put("summary", figures);
+        return json;
+    }
+
+    private static String oneLine(Map<String, Object> json) {
+        try {
+            return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("strings and numbers always serialize", e);
+        }
+    }
+
+    private static void writeSummary(Path dir, Map<String, Object> json) {
         AtomicFiles.write(dir.resolve("summary.json"), out -> JSON.writeValue(out, json));
     }
 

@@ -34,9 +34,17 @@ public record RunOutcome(Path folder, List<ArmOutcome> arms,
      * @param summary the task's summary figures (empty when it failed)
      * @param error   the failure message, or null
      * @param status  {@code ok}, {@code diverged}, {@code failed} or {@code interrupted} (as in summary.json)
+     * @param unwrittenSummary when {@code summary.json} could not be written into the folder (a full or read-only
+     *                         disk): one line saying why, with the JSON it would hold; otherwise null
      */
     public record ArmOutcome(String label, Map<String, Object> values, Path folder, Map<String, Double> summary,
-                             String error, String status) {
+                             String error, String status, String unwrittenSummary) {
+        /** An arm whose summary.json was written. */
+        public ArmOutcome(String label, Map<String, Object> values, Path folder, Map<String, Double> summary,
+                          String error, String status) {
+            this(label, values, folder, summary, error, status, null);
+        }
+
         /** An arm that finished ({@code ok}) or failed. */
         public ArmOutcome(String label, Map<String, Object> values, Path folder, Map<String, Double> summary,
                           String error) {

@@ -151,7 +151,7 @@ class ConfigResolverTest {
     void missingTaskSaysWhatToWrite() {
         assertThatThrownBy(() -> resolve("optimizer: {name: test-gd}"))
                 .hasMessageStartingWith("task: missing section")
-                .hasMessageContaining("[failing, quadratic]");
+                .hasMessageContaining("[failing, quadratic, unrecordable]");
     }
 
     @Test

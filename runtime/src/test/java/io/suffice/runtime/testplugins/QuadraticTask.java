@@ -20,9 +20,11 @@ import java.util.Map;
  */
 public final class QuadraticTask implements DownstreamTask {
     private final long steps;
+    private final long logEvery;
 
-    QuadraticTask(long steps) {
+    QuadraticTask(long steps, long logEvery) {
         this.steps = steps;
+        this.logEvery = logEvery;
     }
 
     @Override
@@ -34,7 +36,7 @@ public final class QuadraticTask implements DownstreamTask {
         Value loss = g.reduceSum(g.mul(g.mul(d, d), g.scalar(0.5, DType.FLOAT64)), false);
         ParameterStore store = ParameterStore.of(g);
         context.trainer().fit(TrainingPlan.builder("quadratic", g, loss, store, context.optimizer(), t -> Map.of(),
-                steps).build());
+                steps).logEvery(logEvery).build());
         return new TaskResult(Map.of("w", store.get("w").doubles().get(0)));
     }
 }

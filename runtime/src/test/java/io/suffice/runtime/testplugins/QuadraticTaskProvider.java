@@ -23,7 +23,8 @@ public final class QuadraticTaskProvider implements DownstreamTaskProvider {
         return List.of(ParameterSpec.ofInt("steps", 3, "steps"),
                 ParameterSpec.ofChoice("mode", "test choice", "plain", "fancy"),
                 ParameterSpec.ofDoubleList("weights", List.of(1.0), "test list"),
-                ParameterSpec.ofBoolean("flag", false, "test flag"));
+                ParameterSpec.ofBoolean("flag", false, "test flag"),
+                ParameterSpec.ofInt("log-every", 1, "a metrics row every this many steps").atLeast(1));
     }
 
     @Override
@@ -35,6 +36,6 @@ public final class QuadraticTaskProvider implements DownstreamTaskProvider {
 
     @Override
     public DownstreamTask create(PluginConfig config) {
-        return new QuadraticTask(config.getLong("steps"));
+        return new QuadraticTask(config.getLong("steps"), config.getLong("log-every"));
     }
 }
