@@ -28,13 +28,18 @@ final class ClipClaims {
 
     /**
      * "|x| is within {@code tol}": holds when {@code |mean| + 2 SE <= tol}, fails when {@code |mean| - 2 SE > tol},
-     * inconclusive otherwise (SE from the seed spread; unknown with one seed, then 0).
+     * inconclusive otherwise. SE combines the seed spread (unknown with one seed, then 0) with the Monte Carlo
+     * standard errors {@code mcSe} of the per-seed values (their root mean square).
      */
-    static Outcome within(double[] x, double tol) {
+    static Outcome within(double[] x, double[] mcSe, double tol) {
         if (x.length == 0) {
             return Outcome.INCONCLUSIVE;
         }
-        SpreadRules.Gap g = SpreadRules.gapOf(x, new double[x.length], 0);
+        double ms = 0;
+        for (double e : mcSe) {
+            ms += e * e / mcSe.length;
+        }
+        SpreadRules.Gap g = SpreadRules.gapOf(x, new double[x.length], Math.sqrt(ms));
         if (Math.abs(g.mean()) + SpreadRules.Z * g.se() <= tol) {
             return Outcome.HOLDS;
         }

@@ -35,6 +35,21 @@ public final class SpreadRules {
     }
 
     /**
+     * Per-case verdicts combined like {@link #everySeed}: holds when every case holds, fails when at least half of
+     * them fail, inconclusive otherwise (or with no cases).
+     */
+    public static Outcome everyCase(List<Outcome> cases) {
+        if (cases.isEmpty()) {
+            return Outcome.INCONCLUSIVE;
+        }
+        long failed = cases.stream().filter(o -> o == Outcome.FAILS).count();
+        if (cases.stream().allMatch(o -> o == Outcome.HOLDS)) {
+            return Outcome.HOLDS;
+        }
+        return 2 * failed >= cases.size() ? Outcome.FAILS : Outcome.INCONCLUSIVE;
+    }
+
+    /**
      * The {@link #gap} rule: is {@code a - b} positive beyond {@link #Z} standard errors?
      *
      * @param a           per-seed values of A

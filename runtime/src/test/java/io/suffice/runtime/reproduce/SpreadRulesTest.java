@@ -40,9 +40,39 @@ class SpreadRulesTest {
 
     @Test
     void withinToleranceCountsTheSpreadOnBothSides() {
-        assertThat(ClipClaims.within(new double[]{0.01, 0.02, 0.015}, 0.05)).isEqualTo(Outcome.HOLDS);
-        assertThat(ClipClaims.within(new double[]{0.2, 0.21, 0.19}, 0.05)).isEqualTo(Outcome.FAILS);
-        assertThat(ClipClaims.within(new double[]{0.0, 0.1, 0.05}, 0.05)).isEqualTo(Outcome.INCONCLUSIVE);
+        double[] none = new double[3];
+        assertThat(ClipClaims.within(new double[]{0.01, 0.02, 0.015}, none, 0.05)).isEqualTo(Outcome.HOLDS);
+        assertThat(ClipClaims.within(new double[]{0.2, 0.21, 0.19}, none, 0.05)).isEqualTo(Outcome.FAILS);
+        assertThat(ClipClaims.within(new double[]{0.0, 0.1, 0.05}, none, 0.05)).isEqualTo(Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void withinToleranceCountsTheMonteCarloErrorToo() {
+        // one seed, 0.03 from 0: holds exactly, inconclusive with a Monte Carlo SE of 0.02 (0.03 + 0.04 > 0.05)
+        assertThat(ClipClaims.within(new double[]{0.03}, new double[]{0}, 0.05)).isEqualTo(Outcome.HOLDS);
+        assertThat(ClipClaims.within(new double[]{0.03}, new double[]{0.02}, 0.05)).isEqualTo(Outcome.INCONCLUSIVE);
+        // 0.12 with SE 0.02: 0.12 - 0.04 > 0.05 fails; with SE 0.04 it cannot say
+        assertThat(ClipClaims.within(new double[]{0.12}, new double[]{0.02}, 0.05)).isEqualTo(Outcome.FAILS);
+        assertThat(ClipClaims.within(new double[]{0.12}, new double[]{0.04}, 0.05)).isEqualTo(Outcome.INCONCLUSIVE);
+        // two seeds: the per-seed SEs enter as their root mean square, divided by sqrt(2) like the spread, so 0.02
+        // with SE 0.02 is inconclusive from one seed (0.02 + 0.04) and holds from two (0.02 + 0.028)
+        assertThat(ClipClaims.within(new double[]{0.02}, new double[]{0.02}, 0.05)).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(ClipClaims.within(new double[]{0.02, 0.02}, new double[]{0.02, 0.02}, 0.05))
+                .isEqualTo(Outcome.HOLDS);
+        // a missing SE (NaN: an older run without *_se columns) never yields a verdict either way
+        assertThat(ClipClaims.within(new double[]{0.01}, new double[]{Double.NaN}, 0.05))
+                .isEqualTo(Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void everyCaseHoldsWhenAllHoldAndFailsFromHalf() {
+        assertThat(SpreadRules.everyCase(List.of(Outcome.HOLDS, Outcome.HOLDS))).isEqualTo(Outcome.HOLDS);
+        assertThat(SpreadRules.everyCase(List.of(Outcome.HOLDS, Outcome.INCONCLUSIVE, Outcome.HOLDS)))
+                .isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(SpreadRules.everyCase(List.of(Outcome.HOLDS, Outcome.FAILS, Outcome.HOLDS)))
+                .isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(SpreadRules.everyCase(List.of(Outcome.FAILS, Outcome.INCONCLUSIVE))).isEqualTo(Outcome.FAILS);
+        assertThat(SpreadRules.everyCase(List.of())).isEqualTo(Outcome.INCONCLUSIVE);
     }
 
     @Test
