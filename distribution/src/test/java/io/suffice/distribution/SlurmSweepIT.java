@@ -148,14 +148,14 @@ class SlurmSweepIT {
     }
 
     /**
-     * Preemption: the arm checkpoints on SIGTERM and its batch script requeues it. On this single-node test cluster
-     * the requeue did not happen in about half of the loaded runs (the script saw RUNNING, asked for the requeue,
-     * and the task ended FAILED; cause not found yet), so when Slurm does not bring the arm back, the test resubmits
-     * it as a user would ({@code sweep resubmit}, which `sweep status` and the arm's last line point to) and says
-     * so; either way the continued arm must equal a straight run.
+     * Preemption: the arm checkpoints on SIGTERM and its batch script requeues its own array task, which then resumes
+     * from the checkpoint and ends equal to a straight run. Slurm holds a requeued job for two minutes (BeginTime);
+     * the test releases it early, but only to the second after the requeue: a relaunch in the same wall-clock second
+     * as the requeue is refused by slurmd ("Job credential revoked", the revocation and the new credential carry
+     * one-second time stamps) and the task ends FAILED, which is why Slurm holds it in the first place.
      */
     @Test
-    void aPreemptedClipArmResumesBitExactly() throws Exception {
+    void aPreemptedClipArmIsRequeuedByItsScriptAndResumesBitExactly() throws Exception {
         String[] clip = {"--set", "task.steps=60", "--set", "task.log-every=5", "--set", "run.checkpoint-every=5",
                 "--set", "task.eval-groups=100", "--set", "task.bayes-samples=100", "--set", "task.zero-shot-images=50",
                 "--set", "task.prompts=[1, 4]", "--set", "task.probe-train=100", "--set", "task.probe-test=50"};
@@ -163,27 +163,26 @@ class SlurmSweepIT {
                 "run.executor=slurm", "--set", "run.slurm.cpus-per-task=2", "--output", "runs"}));
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         Path folder = runFolder(r);
-        String task = job(r, "arms") + "_0";
+        String job = job(r, "arms");
+        String task = job + "_0";
         await(() -> Files.exists(folder.resolve("checkpoint.safetensors")), "the clip arm's first checkpoint");
         // preemption: SIGTERM to the batch shell, which passes it to the arm; the arm checkpoints, the job requeues
         assertThat(exec(cwd, env, 30, "scancel", "--batch", "--signal=TERM", task).status()).isZero();
         await(() -> "PENDING".equals(state(task)) || ended(task), "the arm back in the queue, or ended");
-        if ("PENDING".equals(state(task))) {
-            // Slurm holds a requeued job for two minutes (BeginTime); let it start now
-            assertThat(exec(cwd, env, 30, "scontrol", "update", "JobId=" + task, "StartTime=now").status()).isZero();
-            await(() -> ended(task) && ended(job(r, "collect")), "the arm and the collect job ending");
-        }
-        if (!Files.readString(folder.resolve("run.log")).contains("resumed from")) {
-            System.out.println("SlurmSweepIT: the preempted arm was not requeued (" + state(task)
-                    + "); resubmitting it");
-            await(() -> ended(job(r, "collect")), "the collect job ending");
-            Result again = suffice(env, "sweep", "resubmit", folder.toString(), "--wait");
-            assertThat(again.status()).as(again.out() + again.err()).isZero();
-        }
+        assertThat(state(task)).as(() -> "the preempted arm requeued by its script\n" + diagnosis(folder, job))
+                .isEqualTo("PENDING");
+        // Requeued (PENDING) means slurmctld has already revoked the old allocation's credential, at a time stamp no
+        // later than now: starting from now+1 the relaunch gets a strictly later credential.
+        assertThat(exec(cwd, env, 30, "scontrol", "update", "JobId=" + task, "StartTime=now+1").status()).isZero();
+        await(() -> ended(task) && ended(job(r, "collect")), "the arm and the collect job ending");
+        assertThat(state(task)).as(() -> diagnosis(folder, job)).isEqualTo("COMPLETED");
+        assertThat(scontrolField(task, "Restarts")).as(() -> diagnosis(folder, job)).isEqualTo("1");
+        assertThat(Files.readString(folder.resolve("slurm/logs/arm-0.out")))
+                .contains("arm exited on SIGTERM; JobState=RUNNING");
 
         String log = Files.readString(folder.resolve("run.log"));
         Matcher m = Pattern.compile("resumed from \\S+ at step (\\d+) of 60").matcher(log);
-        assertThat(m.find()).as("%s%nscheduler: %s%nslurm logs:%n%s", log, state(task), slurmLogs(folder)).isTrue();
+        assertThat(m.find()).as(() -> log + "\n" + diagnosis(folder, job)).isTrue();
         assertThat(Long.parseLong(m.group(1))).isBetween(5L, 59L);
         assertThat(Files.readString(folder.resolve("summary.json"))).contains("\"status\" : \"ok\"");
         Result local = suffice(env, concat(new String[]{"run", home(CLIP)}, clip, new String[]{"--output", "local"}));
@@ -293,15 +292,37 @@ class SlurmSweepIT {
         return s != null && !s.isEmpty() && !BUSY.contains(s);
     }
 
-    /** The batch jobs' own output, to tell why an arm did not resume. */
-    private static String slurmLogs(Path folder) throws IOException {
+    /** The job's record and what its scripts and the daemons logged about it, to tell why an arm did not resume. */
+    private String diagnosis(Path folder, String job) {
         StringBuilder out = new StringBuilder();
-        try (Stream<Path> logs = Files.list(folder.resolve("slurm/logs"))) {
-            for (Path p : logs.sorted().toList()) {
-                out.append("== ").append(p.getFileName()).append('\n').append(Files.readString(p));
+        try {
+            out.append("scheduler: ").append(state(job + "_0")).append('\n');
+            out.append(exec(cwd, env, 30, "scontrol", "-o", "show", "job", job).out());
+            try (Stream<Path> logs = Files.list(folder.resolve("slurm/logs"))) {
+                for (Path p : logs.sorted().toList()) {
+                    out.append("== ").append(p.getFileName()).append('\n').append(Files.readString(p));
+                }
             }
+            Pattern mentions = Pattern.compile("(?i)JobId=" + job + "\\b|job " + job + "\\b|\\[" + job + "\\.");
+            for (String daemon : List.of("slurmctld.log", "slurmd.log")) {
+                out.append("== ").append(daemon).append('\n');
+                Files.readAllLines(cluster.resolve(daemon)).stream().filter(l -> mentions.matcher(l).find())
+                        .forEach(l -> out.append(l).append('\n'));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            out.append("(diagnosis incomplete: ").append(e).append(")\n");
         }
         return out.toString();
+    }
+
+    /** One field of {@code scontrol show job} for a job or array task ("" when absent). */
+    private String scontrolField(String job, String field) throws IOException, InterruptedException {
+        Matcher m = Pattern.compile("\\b" + field + "=(\\S*)").matcher(
+                exec(cwd, env, 30, "scontrol", "-o", "show", "job", job).out());
+        return m.find() ? m.group(1) : "";
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

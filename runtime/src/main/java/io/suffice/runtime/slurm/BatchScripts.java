@@ -75,9 +75,10 @@ public record BatchScripts(Path runFolder, Path workDir, List<String> launcher, 
                 if kill -0 "$arm" 2>/dev/null || [ "$status" -gt 128 ]; then wait "$arm"; status=$?; fi
                 # 143: the arm checkpointed on SIGTERM (preemption, or the time limit drawing near). Unless the job
                 # is being cancelled, put it back in the queue; the requeued arm resumes from its checkpoint. A job
-                # that is only signalled shows RUNNING, or SIGNALING until slurmctld has heard that the signal was
-                # delivered (the arm can exit first on a busy controller); a cancelled one shows COMPLETING or
-                # CANCELLED.
+                # that is only signalled still shows RUNNING (SIGNALING while a stop or continue signal is in
+                # flight); a cancelled one shows COMPLETING or CANCELLED. The requeue is complete when scontrol
+                # returns (slurmctld makes the job PENDING before it answers, and ignores this script's exit after
+                # that), so the script need not wait; Slurm holds the job about two minutes before restarting it.
                 # (An array's job id names every task of it: select this task's own record, requeue only this task.)
                 task="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
                 own="$(scontrol -o show job "$SLURM_JOB_ID" | grep "^JobId=$SLURM_JOB_ID ")"

@@ -3,14 +3,24 @@ package io.suffice.runtime.slurm;
 import io.suffice.runtime.config.RunSettings;
 import io.suffice.runtime.config.SlurmSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The generated batch scripts: every option in its #SBATCH line, requeue and signal, the arm command. */
+/**
+ * The generated batch scripts: every option in its #SBATCH line, requeue and signal, the arm command; and what the
+ * arms' script does, run by bash against a stand-in arm and a stand-in {@code scontrol}.
+ */
 class BatchScriptsTest {
+    @TempDir
+    Path dir;
+
     private static RunSettings run(SlurmSettings slurm) {
         return new RunSettings("grid", 1, Path.of("runs"), Path.of("plugins"), 1, "cpu", 0, "", List.of(), "slurm",
                 slurm);
@@ -62,5 +72,75 @@ class BatchScriptsTest {
     void theJobIdIsTheLastLineOfParsableOutput() {
         assertThat(SlurmSweep.jobId("1234\n")).isEqualTo("1234");
         assertThat(SlurmSweep.jobId("warning: x\n77;cluster\n")).isEqualTo("77");
+    }
+
+    /** What one run of the arms' script did: its exit status, what it printed, the scontrol calls it made. */
+    record ScriptRun(int status, String out, List<String> scontrol) {
+    }
+
+    /**
+     * Runs the arms' script as array task 10_2 (job id 12) with an arm that exits {@code armExit} and a scontrol that
+     * reports {@code state} for this task (and CANCELLED for a sibling task listed first) and answers a requeue with
+     * {@code requeueStatus}.
+     */
+    private ScriptRun runArmsScript(int armExit, String state, int requeueStatus) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("scontrol.calls");
+        executable(bin.resolve("scontrol"), """
+                #!/bin/bash
+                echo "$*" >> '%s'
+                if [ "$1" = requeue ]; then exit %d; fi
+                echo "JobId=11 ArrayJobId=10 ArrayTaskId=1 JobState=CANCELLED Reason=None"
+                echo "JobId=12 ArrayJobId=10 ArrayTaskId=2 JobState=%s Reason=None"
+                """.formatted(calls, requeueStatus, state));
+        Path arm = executable(dir.resolve("arm"), "#!/bin/bash\nexit " + armExit + "\n");
+        Path script = Files.writeString(dir.resolve("arms.sbatch"), BatchScripts.of(dir.resolve("run"), dir,
+                List.of(arm.toString()), run(SlurmSettings.defaults()), 3).armsScript());
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("SLURM_JOB_ID", "12");
+        pb.environment().put("SLURM_ARRAY_JOB_ID", "10");
+        pb.environment().put("SLURM_ARRAY_TASK_ID", "2");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(out).isTrue();
+        return new ScriptRun(p.exitValue(), out, Files.exists(calls) ? Files.readAllLines(calls) : List.of());
+    }
+
+    private static Path executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        assertThat(file.toFile().setExecutable(true)).isTrue();
+        return file;
+    }
+
+    @Test
+    void anArmStoppedBySigtermOnARunningJobRequeuesItsOwnTaskAndTheScriptSucceeds() throws Exception {
+        ScriptRun r = runArmsScript(143, "RUNNING", 0);
+        assertThat(r.scontrol()).containsExactly("-o show job 12", "requeue 10_2");
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out()).contains("arm exited on SIGTERM; JobState=RUNNING");
+    }
+
+    @Test
+    void aCancelledArmIsNotRequeuedAndAFailedRequeueLeavesTheArmsStatus() throws Exception {
+        for (String cancelled : List.of("COMPLETING", "CANCELLED")) {
+            ScriptRun r = runArmsScript(143, cancelled, 0);
+            assertThat(r.scontrol()).as(cancelled).containsExactly("-o show job 12");
+            assertThat(r.status()).as(cancelled).isEqualTo(143);
+            Files.delete(dir.resolve("scontrol.calls"));
+        }
+        // the controller refuses the requeue: the task must end failed (sweep status then shows it interrupted)
+        ScriptRun refused = runArmsScript(143, "RUNNING", 1);
+        assertThat(refused.scontrol()).containsExactly("-o show job 12", "requeue 10_2");
+        assertThat(refused.status()).isEqualTo(143);
+    }
+
+    @Test
+    void anArmThatEndsOnItsOwnIsNeverRequeued() throws Exception {
+        for (int exit : new int[]{0, 1}) {
+            ScriptRun r = runArmsScript(exit, "RUNNING", 0);
+            assertThat(r.scontrol()).as("exit %d", exit).doesNotContain("requeue 10_2");
+            assertThat(r.status()).as("exit %d", exit).isEqualTo(exit);
+        }
     }
 }
