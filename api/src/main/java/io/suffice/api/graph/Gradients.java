@@ -94,20 +94,11 @@ public final class Gradients {
      * the ones are made at run time (ConstantOfShape of the row count).
      */
     static Value sumLeading(Graph g, Value x, int lead) {
-        long rows = 1;
-        long rest = 1;
-        for (int i = 0; i < x.rank(); i++) {
-            long d = x.shape().dim(i);
-            if (i < lead) {
-                rows = d == Shape.DYNAMIC || rows == Shape.DYNAMIC ? Shape.DYNAMIC : rows * d;
-            } else if (d == Shape.DYNAMIC) {
-                return g.reduceSum(x, false, range(0, lead));
-            } else {
-                rest *= d;
-            }
-        }
+        long rows = x.shape().size(0, lead);
+        long rest = x.shape().size(lead, x.rank());
         boolean fewRows = rows != Shape.DYNAMIC && rows < MATMUL_SUM_ROWS;
-        if (lead == x.rank() || fewRows || x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+        if (lead == x.rank() || rest == Shape.DYNAMIC || fewRows
+                || x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
             return g.reduceSum(x, false, range(0, lead));
         }
         Value flat = g.reshape(x, -1, rest);

@@ -429,16 +429,8 @@ abstract class ShapeOps extends ReductionOps {
         Value x = n.in(0);
         int a = (int) n.attrLong("axis", 1);
         a = a < 0 ? a + x.rank() : a;
-        long lead = 1;
-        long tail = 1;
-        for (int i = 0; i < x.rank(); i++) {
-            long d = x.shape().dim(i);
-            if (i < a) {
-                lead = lead == Shape.DYNAMIC || d == Shape.DYNAMIC ? Shape.DYNAMIC : lead * d;
-            } else {
-                tail = tail == Shape.DYNAMIC || d == Shape.DYNAMIC ? Shape.DYNAMIC : tail * d;
-            }
-        }
+        long lead = x.shape().size(0, a);
+        long tail = x.shape().size(a, x.rank());
         if (a == 1 && lead == Shape.DYNAMIC) {
             return g.reshape(x, 0, -1);
         }

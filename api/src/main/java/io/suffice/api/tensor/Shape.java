@@ -66,6 +66,27 @@ public final class Shape {
         return n;
     }
 
+    /**
+     * Number of elements of dimensions {@code from..to-1}, or {@link #DYNAMIC} when one of them is symbolic.
+     *
+     * @throws IllegalArgumentException when the product exceeds 64 bits (a shape read from a model file)
+     */
+    public long size(int from, int to) {
+        long n = 1;
+        for (int i = from; i < to; i++) {
+            if (dims[i] == DYNAMIC) {
+                return DYNAMIC;
+            }
+            try {
+                n = Math.multiplyExact(n, dims[i]);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("dimensions " + from + ".." + (to - 1) + " of " + this
+                        + " multiply past 64 bits", e);
+            }
+        }
+        return n;
+    }
+
     /** This shape with dimension {@code i} replaced. */
     public Shape withDim(int i, long value) {
         long[] d = dims.clone();
