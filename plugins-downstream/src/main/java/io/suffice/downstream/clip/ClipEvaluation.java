@@ -51,6 +51,11 @@ final class ClipEvaluation {
      * stays within 0.008 of every point), so the asymptotic law is fitted where it holds.
      */
     static final int FIT_MIN_PROMPTS = 16;
+    /**
+     * Summary key: standard error of the model's zero-shot cross-entropy minus Bayes', paired per image, at the
+     * largest prompt count (the Monte Carlo error of {@code zsc_fit_b_excess}'s evaluation sample).
+     */
+    static final String ZSC_EXCESS_SE = "zsc_excess_se";
 
     private final ClipSettings s;
     private final Dataset data;
@@ -197,9 +202,11 @@ final class ClipEvaluation {
         }
         Estimate bayesCeEstimate = null;
         Estimate bayesAccEstimate = null;
+        double[] bayesCePerImage = null;
         if (oracle != null) {
             double[][] post = ZeroShotBayesRisk.posterior(oracle, Tokens.asLongs(im, n, im.shape().dim(1)));
             double[] ce = new double[n];
+            bayesCePerImage = ce;
             double[] acc = new double[n];
             for (int i = 0; i < n; i++) {
                 ce[i] = -Math.log(Math.max(post[i][label[i]], 1e-300));
@@ -217,6 +224,8 @@ final class ClipEvaluation {
         double bayesAccSe = bayesAccEstimate == null ? Double.NaN : bayesAccEstimate.se();
         List<Double> ms = new ArrayList<>();
         List<Double> ces = new ArrayList<>();
+        double[] cePerImage = new double[n];
+        int largestM = 0;
         for (long mLong : s.prompts()) {
             int m = (int) Math.min(mLong, minPool);
             int reps = Math.max(1, minPool / m);
@@ -224,13 +233,22 @@ final class ClipEvaluation {
             double acc = 0;
             double[] logit = new double[classes];
             double[] sub = new double[m];
+            boolean largest = m >= largestM;
+            if (largest) {
+                largestM = m;
+                java.util.Arrays.fill(cePerImage, 0);
+            }
             for (int r = 0; r < reps; r++) {
                 for (int i = 0; i < n; i++) {
                     for (int c = 0; c < classes; c++) {
                         System.arraycopy(sc[i][c], r * m, sub, 0, m);
                         logit[c] = ContrastiveObjective.logSumExp(sub) - Math.log(m);
                     }
-                    ce += ContrastiveObjective.logSumExp(logit) - logit[label[i]];
+                    double ceI = ContrastiveObjective.logSumExp(logit) - logit[label[i]];
+                    ce += ceI;
+                    if (largest) {
+                        cePerImage[i] += ceI / reps;
+                    }
                     acc += argmax(logit) == label[i] ? 1 : 0;
                 }
             }
@@ -247,6 +265,15 @@ final class ClipEvaluation {
         }
         out.put("eval_bayes_zsc_ce", bayesCe);
         out.put("eval_bayes_zsc_ce" + Estimate.SE_SUFFIX, bayesCeSe);
+        if (bayesCePerImage != null && largestM > 0) {
+            // model and Bayes are scored on the same images, so the excess's sampling error is that of the
+            // per-image differences (much smaller than either side's own when hard images are hard for both)
+            double[] diff = new double[n];
+            for (int i = 0; i < n; i++) {
+                diff[i] = cePerImage[i] - bayesCePerImage[i];
+            }
+            out.put(ZSC_EXCESS_SE, Estimate.of(diff).se());
+        }
         out.put("eval_bayes_zsc_acc", bayesAcc);
         out.put("eval_bayes_zsc_acc" + Estimate.SE_SUFFIX, bayesAccSe);
         // A/M + B describes the large-M regime (the log-mean-exp's Jensen gap ~ 1/M); the smallest M are far from it,

@@ -205,6 +205,9 @@ class ClipTaskTest {
             assertThat(s.get(k + "_se")).as(k).isStrictlyBetween(0.0, s.get(k) / 3);
         }
         assertThat(s.get("bp_root_ce_se")).isStrictlyBetween(0.0, Double.POSITIVE_INFINITY);
+        // the excess over Bayes, paired per image: images hard for Bayes are hard for the model, so its error is
+        // below what the two sides' errors would give unpaired
+        assertThat(s.get("zsc_excess_se")).isStrictlyBetween(0.0, s.get("eval_bayes_zsc_ce_se") * Math.sqrt(2));
         assertThat(s.get("clip_risk_no_cond_se")).isZero();
         assertThat(s.get("zsc_ce_m16")).isLessThan(s.get("zsc_ce_m1"));
         assertThat(s.get("sufficiency_gap")).isGreaterThan(-0.1);
