@@ -125,7 +125,7 @@ abstract class NnOps extends LinearOps {
             mean = n.outputs().get(1);
             rstd = n.outputs().get(2);
         } else {
-            // a node without its Mean and InvStdDev outputs (imported, float64): recompute them
+            // a node without its Mean and InvStdDev outputs (float64, or a raw node from Graph.op): recompute them
             mean = g.reduceMean(x, true, axes);
             Value xc = g.sub(x, mean);
             Value var = g.reduceMean(g.mul(xc, xc), true, axes);
