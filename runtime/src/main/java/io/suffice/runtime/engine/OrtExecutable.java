@@ -242,10 +242,13 @@ final class OrtExecutable implements Executable {
         pinned.clear();
         lastFeed.clear();
         try {
-            if (profiling) {
-                session.endProfiling(); // writes the profile file
+            try {
+                if (profiling) {
+                    session.endProfiling(); // writes the profile file
+                }
+            } finally {
+                session.close();
             }
-            session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing session: " + e.getMessage(), e);
         }
