@@ -114,12 +114,14 @@ public final class OnnxImporter {
             return n.getOpType() + " [no import rule]";
         }
         ImportedNode view;
+        String why;
         try {
             view = new ImportedNode(n.getOpType(), n.getName(), opset, List.of(), attributes(n), usedOutputs(n), null);
+            // a check reads attributes, which may hold another type than the operator defines
+            why = op.check().apply(view);
         } catch (IllegalArgumentException e) {
             return n.getOpType() + " [" + e.getMessage() + "]";
         }
-        String why = op.check().apply(view);
         if (why == null && view.outputs() > 1 && !n.getOpType().equals("Dropout")) {
             why = "uses " + view.outputs() + " outputs; only the first is supported";
         }
