@@ -219,6 +219,11 @@ public final class OnnxImporter {
         graph.parameters().forEach(p -> paramNames.add(p.name()));
         int folded = 0;
         for (OnnxMl.NodeProto n : gp.getNodeList()) {
+            // before the inputs: an untied Identity alias takes its output's name
+            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
+                        + ") of " + label + ": it has no output");
+            }
             List<Value> ins = new ArrayList<>();
             for (String s : n.getInputList()) {
                 if (s.isEmpty()) {
@@ -246,10 +251,6 @@ public final class OnnxImporter {
                     }
                 }
                 ins.add(v);
-            }
-            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
-                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
-                        + ") of " + label + ": it has no output");
             }
             Value out;
             try {
@@ -308,8 +309,10 @@ public final class OnnxImporter {
         for (OnnxMl.NodeProto n : gp.getNodeList()) {
             for (String s : n.getInputList()) {
                 if (inits.contains(s)) {
+                    // an Identity without outputs is named like any node; the import then refuses it by name
                     uses.computeIfAbsent(s, k -> new ArrayList<>()).add(n.getOpType().equals("Identity")
-                            ? "'" + n.getOutput(0) + "'" : n.getName().isEmpty() ? n.getOpType() : n.getName());
+                            && n.getOutputCount() > 0 ? "'" + n.getOutput(0) + "'"
+                            : n.getName().isEmpty() ? n.getOpType() : n.getName());
                 }
             }
         }
