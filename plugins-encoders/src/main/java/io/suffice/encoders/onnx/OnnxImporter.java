@@ -99,9 +99,20 @@ public final class OnnxImporter {
                 bad.computeIfAbsent(why, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "(unnamed)" : n.getName());
             }
         }
-        bad.forEach((op, nodes) -> out.add(op + " (" + nodes.size() + (nodes.size() == 1 ? " node: " : " nodes, e.g. ")
-                + nodes.get(0) + ")"));
+        bad.forEach((op, nodes) -> out.add(clip(op + " (" + nodes.size()
+                + (nodes.size() == 1 ? " node: " : " nodes, e.g. ") + nodes.get(0) + ")", MAX_PROBLEM)));
         return out;
+    }
+
+    /** Longest problem entry: an operator, its reason and a node name fit; a name as long as files allow does not. */
+    static final int MAX_PROBLEM = 160;
+
+    /** Problems an import error lists; the rest are counted (a damaged file can have one per node). */
+    static final int LISTED_PROBLEMS = 4;
+
+    /** {@code s} cut to {@code max} characters, saying how long it was. */
+    static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "... (" + s.length() + " characters)";
     }
 
     /** Why node {@code n} cannot be imported, as "Op" or "Op [reason]", or null. */
@@ -163,11 +174,13 @@ public final class OnnxImporter {
     public static Result importModel(Graph graph, OnnxMl.ModelProto model, Map<String, Value> inputs, Options options,
                                      List<String> outputs) {
         OnnxMl.GraphProto gp = model.getGraph();
-        String label = "ONNX graph '" + gp.getName() + "'";
+        String label = "ONNX graph '" + clip(gp.getName(), 80) + "'";
         List<String> bad = problems(model);
         if (!bad.isEmpty()) {
+            String listed = String.join("; ", bad.subList(0, Math.min(bad.size(), LISTED_PROBLEMS)));
             throw new IllegalArgumentException("cannot import " + label + " into a trainable suffice graph: "
-                    + String.join("; ", bad));
+                    + listed + (bad.size() > LISTED_PROBLEMS ? "; and " + (bad.size() - LISTED_PROBLEMS)
+                    + " more problems" : ""));
         }
         long opset = opset(model);
         int nodesBefore = graph.nodes().size();
