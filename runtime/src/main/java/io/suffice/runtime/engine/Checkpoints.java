@@ -203,6 +203,9 @@ public final class Checkpoints {
             } catch (NumberFormatException e) {
                 throw new CheckpointException(file, "its metadata has no valid step");
             }
+            if (step < 0) {
+                throw new CheckpointException(file, "its metadata gives a negative step, " + step);
+            }
             meta.remove("format");
             return new Checkpoint(step, params, optim, carried, meta);
         } catch (IOException e) {
