@@ -53,26 +53,45 @@ public record ImportedNode(String opType, String name, long opset, List<Value> i
 
     /** An integer attribute, or {@code dflt} when absent. */
     public long attrLong(String key, long dflt) {
-        Object o = attrs.get(key);
-        return o == null ? dflt : (Long) o;
+        Long v = attr(key, Long.class, "an integer");
+        return v == null ? dflt : v;
     }
 
-    /** A float attribute, or {@code dflt} when absent. */
+    /** A float attribute (an integer one is widened), or {@code dflt} when absent. */
     public double attrDouble(String key, double dflt) {
         Object o = attrs.get(key);
-        return o == null ? dflt : o instanceof Long l ? l : (Double) o;
+        return o instanceof Long l ? l : o == null ? dflt : attr(key, Double.class, "a float");
     }
 
     /** An integer-list attribute, or {@code dflt} when absent. */
     public long[] attrLongs(String key, long[] dflt) {
-        Object o = attrs.get(key);
-        return o == null ? dflt : ((long[]) o).clone();
+        long[] v = attr(key, long[].class, "a list of integers");
+        return v == null ? dflt : v.clone();
     }
 
     /** A string attribute, or {@code dflt} when absent. */
     public String attrString(String key, String dflt) {
+        String v = attr(key, String.class, "a string");
+        return v == null ? dflt : v;
+    }
+
+    /**
+     * Attribute {@code key} as {@code type}, or null when absent. A file can store any attribute type under any
+     * name, so one of the wrong type is refused by name here instead of failing a cast in an import rule.
+     */
+    private <T> T attr(String key, Class<T> type, String what) {
         Object o = attrs.get(key);
-        return o == null ? dflt : (String) o;
+        if (o == null || type.isInstance(o)) {
+            return type.cast(o);
+        }
+        throw new IllegalArgumentException("attribute '" + key + "' must be " + what + ", the file gives "
+                + kind(o));
+    }
+
+    private static String kind(Object o) {
+        return o instanceof Long ? "an integer" : o instanceof Double ? "a float" : o instanceof String ? "a string"
+                : o instanceof long[] ? "a list of integers" : o instanceof double[] ? "a list of floats"
+                : o instanceof HostTensor ? "a tensor" : o.getClass().getSimpleName();
     }
 
     /**

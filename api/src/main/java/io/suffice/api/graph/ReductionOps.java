@@ -56,7 +56,7 @@ abstract class ReductionOps extends ElementwiseOps {
             for (int i = 0; i < axes.length; i++) {
                 int n = normAxis(op, axes[i], r, x);
                 if (red[n]) {
-                    throw fail(op, "repeated axis in " + Arrays.toString(axes), x);
+                    throw fail(op, "repeated axis in " + Shape.text(axes), x);
                 }
                 red[n] = true;
                 norm[i] = n;

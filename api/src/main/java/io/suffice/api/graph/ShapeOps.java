@@ -32,12 +32,12 @@ abstract class ShapeOps extends ReductionOps {
         }
         boolean[] seen = new boolean[r];
         if (p.length != r) {
-            throw fail("Transpose", "perm " + Arrays.toString(perm) + " does not match rank " + r, x);
+            throw fail("Transpose", "perm " + Shape.text(perm) + " does not match rank " + r, x);
         }
         long[] out = new long[r];
         for (int i = 0; i < r; i++) {
             if (p[i] < 0 || p[i] >= r || seen[(int) p[i]]) {
-                throw fail("Transpose", "perm " + Arrays.toString(perm) + " is not a permutation", x);
+                throw fail("Transpose", "perm " + Shape.text(perm) + " is not a permutation", x);
             }
             seen[(int) p[i]] = true;
             out[i] = x.shape().dim((int) p[i]);
@@ -62,11 +62,11 @@ abstract class ShapeOps extends ReductionOps {
                 copied[i] = true;
             } else if (shape[i] == -1) {
                 if (infer >= 0) {
-                    throw fail("Reshape", "more than one -1 in " + Arrays.toString(shape), x);
+                    throw fail("Reshape", "more than one -1 in " + Shape.text(shape), x);
                 }
                 infer = i;
             } else if (shape[i] < 0) {
-                throw fail("Reshape", "bad target " + Arrays.toString(shape), x);
+                throw fail("Reshape", "bad target " + Shape.text(shape), x);
             } else {
                 out[i] = shape[i];
                 known *= shape[i];
@@ -88,12 +88,12 @@ abstract class ShapeOps extends ReductionOps {
                 out[infer] = Shape.DYNAMIC;
             } else {
                 if (known == 0 || have % known != 0) {
-                    throw fail("Reshape", "cannot reshape to " + Arrays.toString(shape), x);
+                    throw fail("Reshape", "cannot reshape to " + Shape.text(shape), x);
                 }
                 out[infer] = have / known;
             }
         } else if (!dynamicLeft && have != known) {
-            throw fail("Reshape", "element count differs from target " + Arrays.toString(shape), x);
+            throw fail("Reshape", "element count differs from target " + Shape.text(shape), x);
         }
         return emit("Reshape", List.of(x, longs(shape)), Map.of(), x.dtype(), Shape.of(out));
     }
@@ -121,7 +121,7 @@ abstract class ShapeOps extends ReductionOps {
         for (long a : axes) {
             int n = normAxis("Unsqueeze", a, r, x);
             if (ins[n]) {
-                throw fail("Unsqueeze", "repeated axis in " + Arrays.toString(axes), x);
+                throw fail("Unsqueeze", "repeated axis in " + Shape.text(axes), x);
             }
             ins[n] = true;
         }
@@ -516,7 +516,7 @@ abstract class ShapeOps extends ReductionOps {
             long b = si >= 0 ? shape[si] : 1;
             out[i] = a == 1 ? b : a;
             Operator.require(a == 1 || b == 1 || a == b || a == Shape.DYNAMIC,
-                    "cannot expand " + x + " to " + Arrays.toString(shape));
+                    "cannot expand " + x + " to " + Shape.text(shape));
         }
         if (!Shape.of(out).isStatic()) {
             return g.expand(x, g.longs(shape), shape);

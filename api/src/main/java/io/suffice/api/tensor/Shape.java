@@ -107,12 +107,31 @@ public final class Shape {
     /** For example {@code [N, 784]} where {@code N} marks a symbolic dimension. */
     @Override
     public String toString() {
+        return text(dims, true);
+    }
+
+    /**
+     * Integers as a message shows them, {@code [2, 3]}; past {@link #LISTED} of them the first six and the count,
+     * {@code [2, 3, 1, 1, 1, 1, ... (5000 dimensions)]}, so that a shape a file sets to any rank stays one short line.
+     */
+    public static String text(long... ints) {
+        return text(ints, false);
+    }
+
+    /** Most dimensions a message lists in full. */
+    public static final int LISTED = 8;
+
+    private static String text(long[] ints, boolean symbolic) {
+        int shown = ints.length <= LISTED ? ints.length : 6;
         StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < dims.length; i++) {
+        for (int i = 0; i < shown; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(dims[i] == DYNAMIC ? "N" : Long.toString(dims[i]));
+            sb.append(symbolic && ints[i] == DYNAMIC ? "N" : Long.toString(ints[i]));
+        }
+        if (shown < ints.length) {
+            sb.append(", ... (").append(ints.length).append(" dimensions)");
         }
         return sb.append(']').toString();
     }

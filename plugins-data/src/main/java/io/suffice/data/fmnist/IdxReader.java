@@ -32,8 +32,22 @@ public final class IdxReader {
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
-            return read(new DataInputStream(in), file, expectedRank);
+            if (b0 != 0x1f || b1 != 0x8b) {
+                return read(new DataInputStream(raw), file, expectedRank);
+            }
+            InputStream in;
+            try {
+                in = new GZIPInputStream(raw, 1 << 16);
+            } catch (EOFException | java.util.zip.ZipException e) {
+                throw new IOException(file + ": starts like a gzip file (1f 8b) but its gzip header is "
+                        + (e instanceof EOFException ? "truncated" : "invalid: " + e.getMessage()));
+            }
+            try {
+                return read(new DataInputStream(in), file, expectedRank);
+            } catch (java.util.zip.ZipException e) {
+                // the JDK's message names the defect but not the file
+                throw new IOException(file + ": corrupt gzip data: " + e.getMessage());
+            }
         }
     }
 

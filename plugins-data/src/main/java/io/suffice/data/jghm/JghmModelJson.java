@@ -121,8 +121,8 @@ public final class JghmModelJson {
                     try {
                         p = Double.parseDouble(e.getKey());
                     } catch (NumberFormatException ex) {
-                        throw new InvalidModelException("key '" + e.getKey() + "' is neither a model key (S, L, m, "
-                                + "p, text, image) nor a flip probability p of a model");
+                        throw new InvalidModelException("key " + culprit(e.getKey()) + " is neither a model key (S, "
+                                + "L, m, p, text, image) nor a flip probability p of a model");
                     }
                     try {
                         JghmModel m = fromNode(e.getValue());
@@ -130,7 +130,7 @@ public final class JghmModelJson {
                             throw new InvalidModelException("p = " + p + " appears twice");
                         }
                     } catch (InvalidModelException ex) {
-                        throw new InvalidModelException("model \"" + e.getKey() + "\": " + ex.getMessage(), ex);
+                        throw new InvalidModelException("model " + culprit(e.getKey()) + ": " + ex.getMessage(), ex);
                     }
                 }
                 return out;
@@ -238,7 +238,7 @@ public final class JghmModelJson {
         String key = specific != null && root.has(specific) ? specific : common;
         JsonNode n = number(root, key);
         if (!n.canConvertToInt() || n.doubleValue() != n.intValue()) {
-            throw new InvalidModelException("key '" + key + "' must be an integer, found " + n);
+            throw new InvalidModelException("key '" + key + "' must be an integer, found " + culprit(n.toString()));
         }
         return n.intValue();
     }
@@ -253,8 +253,26 @@ public final class JghmModelJson {
             throw new InvalidModelException("missing key '" + key + "'");
         }
         if (!n.isNumber()) {
-            throw new InvalidModelException("key '" + key + "' must be a number, found " + n);
+            throw new InvalidModelException("key '" + key + "' must be a number, found " + culprit(n.toString()));
         }
         return n;
+    }
+
+    /**
+     * A key or value from the file, quoted, for a message: cut to 60 characters (a key can be as long as the file)
+     * and with control characters written as Unicode escapes, so the message stays one short line.
+     */
+    static String culprit(String s) {
+        StringBuilder b = new StringBuilder("'");
+        s.codePoints().limit(60).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        b.append('\'');
+        long n = s.codePoints().count();
+        return n > 60 ? b + " (" + n + " characters)" : b.toString();
     }
 }

@@ -99,9 +99,20 @@ public final class OnnxImporter {
                 bad.computeIfAbsent(why, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "(unnamed)" : n.getName());
             }
         }
-        bad.forEach((op, nodes) -> out.add(op + " (" + nodes.size() + (nodes.size() == 1 ? " node: " : " nodes, e.g. ")
-                + nodes.get(0) + ")"));
+        bad.forEach((op, nodes) -> out.add(clip(op + " (" + nodes.size()
+                + (nodes.size() == 1 ? " node: " : " nodes, e.g. ") + nodes.get(0) + ")", MAX_PROBLEM)));
         return out;
+    }
+
+    /** Longest problem entry: an operator, its reason and a node name fit; a name as long as files allow does not. */
+    static final int MAX_PROBLEM = 160;
+
+    /** Problems an import error lists; the rest are counted (a damaged file can have one per node). */
+    static final int LISTED_PROBLEMS = 4;
+
+    /** {@code s} cut to {@code max} characters, saying how long it was. */
+    static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "... (" + s.length() + " characters)";
     }
 
     /** Why node {@code n} cannot be imported, as "Op" or "Op [reason]", or null. */
@@ -114,12 +125,14 @@ public final class OnnxImporter {
             return n.getOpType() + " [no import rule]";
         }
         ImportedNode view;
+        String why;
         try {
             view = new ImportedNode(n.getOpType(), n.getName(), opset, List.of(), attributes(n), usedOutputs(n), null);
+            // a check reads attributes, which may hold another type than the operator defines
+            why = op.check().apply(view);
         } catch (IllegalArgumentException e) {
             return n.getOpType() + " [" + e.getMessage() + "]";
         }
-        String why = op.check().apply(view);
         if (why == null && view.outputs() > 1 && !n.getOpType().equals("Dropout")) {
             why = "uses " + view.outputs() + " outputs; only the first is supported";
         }
@@ -161,11 +174,13 @@ public final class OnnxImporter {
     public static Result importModel(Graph graph, OnnxMl.ModelProto model, Map<String, Value> inputs, Options options,
                                      List<String> outputs) {
         OnnxMl.GraphProto gp = model.getGraph();
-        String label = "ONNX graph '" + gp.getName() + "'";
+        String label = "ONNX graph '" + clip(gp.getName(), 80) + "'";
         List<String> bad = problems(model);
         if (!bad.isEmpty()) {
+            String listed = String.join("; ", bad.subList(0, Math.min(bad.size(), LISTED_PROBLEMS)));
             throw new IllegalArgumentException("cannot import " + label + " into a trainable suffice graph: "
-                    + String.join("; ", bad));
+                    + listed + (bad.size() > LISTED_PROBLEMS ? "; and " + (bad.size() - LISTED_PROBLEMS)
+                    + " more problems" : ""));
         }
         long opset = opset(model);
         int nodesBefore = graph.nodes().size();
@@ -217,6 +232,11 @@ public final class OnnxImporter {
         graph.parameters().forEach(p -> paramNames.add(p.name()));
         int folded = 0;
         for (OnnxMl.NodeProto n : gp.getNodeList()) {
+            // before the inputs: an untied Identity alias takes its output's name
+            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
+                        + ") of " + label + ": it has no output");
+            }
             List<Value> ins = new ArrayList<>();
             for (String s : n.getInputList()) {
                 if (s.isEmpty()) {
@@ -244,10 +264,6 @@ public final class OnnxImporter {
                     }
                 }
                 ins.add(v);
-            }
-            if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
-                throw new IllegalArgumentException("cannot import node '" + n.getName() + "' (" + n.getOpType()
-                        + ") of " + label + ": it has no output");
             }
             Value out;
             try {
@@ -306,8 +322,10 @@ public final class OnnxImporter {
         for (OnnxMl.NodeProto n : gp.getNodeList()) {
             for (String s : n.getInputList()) {
                 if (inits.contains(s)) {
+                    // an Identity without outputs is named like any node; the import then refuses it by name
                     uses.computeIfAbsent(s, k -> new ArrayList<>()).add(n.getOpType().equals("Identity")
-                            ? "'" + n.getOutput(0) + "'" : n.getName().isEmpty() ? n.getOpType() : n.getName());
+                            && n.getOutputCount() > 0 ? "'" + n.getOutput(0) + "'"
+                            : n.getName().isEmpty() ? n.getOpType() : n.getName());
                 }
             }
         }

@@ -88,6 +88,9 @@ final class ShapeFolding {
         if (op.equals("ConstantOfShape")) {
             long[] shape = Ints.of(n.in(0).data()).v();
             HostTensor value = n.attrs().get("value") instanceof HostTensor t ? t : HostTensor.of(new float[]{0});
+            if (value.size() != 1 || !small(shape)) {
+                return null; // the graph builder checks it and, unlike a fold, allocates nothing at import
+            }
             HostTensor out = HostTensor.zeros(value.dtype(), Shape.of(shape));
             int bytes = value.dtype().bytes();
             for (int i = 0; i < out.size(); i++) {
@@ -455,12 +458,42 @@ final class ShapeFolding {
         if (delta == 0) {
             throw new IllegalArgumentException("Range with delta 0");
         }
-        int n = (int) Math.max(0, (limit - start + delta + (delta > 0 ? -1 : 1)) / delta);
+        long count;
+        try {
+            count = Math.max(0, Math.addExact(Math.subtractExact(limit, start), delta + (delta > 0 ? -1 : 1)) / delta);
+        } catch (ArithmeticException e) {
+            return null; // longer than any shape computation: the graph builds it
+        }
+        if (count > MAX_FOLDED) {
+            return null;
+        }
+        int n = (int) count;
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             out[i] = start + i * delta;
         }
         return new Ints(out, new long[]{n}, t);
+    }
+
+    /**
+     * Most elements a fold makes: shape arithmetic is a few numbers; a larger ConstantOfShape or Range (sizes a file
+     * can set to anything) is left to the graph, which allocates nothing at import.
+     */
+    static final int MAX_FOLDED = 1 << 16;
+
+    /** Whether {@code shape} has no negative dimension and at most {@link #MAX_FOLDED} elements. */
+    private static boolean small(long[] shape) {
+        long size = 1;
+        for (long d : shape) {
+            if (d < 0 || d > MAX_FOLDED) {
+                return false;
+            }
+            size *= d; // both at most 2^16: no overflow
+            if (size > MAX_FOLDED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** numpy broadcasting of two integer tensors. */

@@ -55,7 +55,23 @@ public final class Checkpoints {
         private static final long serialVersionUID = 1L;
 
         public CheckpointException(Path file, String defect) {
-            super("checkpoint " + file + ": " + defect);
+            super("checkpoint " + file + ": " + oneLine(defect));
+        }
+
+        /**
+         * The defect as one short line: a tensor name or key from the header may hold line breaks or run to any
+         * length, so control characters are written as Unicode escapes and the text is cut at 600 characters.
+         */
+        private static String oneLine(String defect) {
+            StringBuilder b = new StringBuilder();
+            defect.codePoints().forEach(c -> {
+                if (Character.isISOControl(c)) {
+                    b.append(String.format("\\u%04x", c));
+                } else {
+                    b.appendCodePoint(c);
+                }
+            });
+            return b.length() <= 600 ? b.toString() : b.substring(0, 600) + "... (" + b.length() + " characters)";
         }
     }
 
@@ -202,6 +218,9 @@ public final class Checkpoints {
                 step = Long.parseLong(meta.remove("step"));
             } catch (NumberFormatException e) {
                 throw new CheckpointException(file, "its metadata has no valid step");
+            }
+            if (step < 0) {
+                throw new CheckpointException(file, "its metadata gives a negative step, " + step);
             }
             meta.remove("format");
             return new Checkpoint(step, params, optim, carried, meta);
