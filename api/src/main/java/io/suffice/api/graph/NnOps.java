@@ -1,7 +1,6 @@
 package io.suffice.api.graph;
 
 import io.suffice.api.tensor.DType;
-import io.suffice.api.tensor.HostTensor;
 import io.suffice.api.tensor.Shape;
 
 import java.util.Arrays;
@@ -46,8 +45,10 @@ abstract class NnOps extends LinearOps {
         }
         if (bias == null) {
             // ONNX Runtime 1.24.1 kills the process (SIGSEGV in its extended graph optimisations) when it compiles
-            // the gradient of a float32 LayerNormalization without a bias; a zero bias avoids that code path
-            bias = constant(HostTensor.zeros(x.dtype(), Shape.of(tail)));
+            // the gradient of a float32 LayerNormalization without a bias; a zero bias avoids that code path. It is
+            // made at run time in the scale's shape (nothing allocated here, symbolic sizes allowed), and being an
+            // Expand of a constant it receives no gradient.
+            bias = expandLike(scalar(0, x.dtype()), scale);
         }
         // The kernel's Mean and InvStdDev outputs cost nothing extra and spare the backward pass recomputing them.
         long[] stats = x.shape().dims().clone();

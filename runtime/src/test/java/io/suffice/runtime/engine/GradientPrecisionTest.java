@@ -230,6 +230,11 @@ class GradientPrecisionTest {
         checkDynamic(DType.FLOAT64, List.of(p("s", 4), p("b", 4)),
                 List.of(dynamic("x", DType.FLOAT64, Shape.of(D, D, 4), 2, 3, 4)),
                 (g, v) -> g.layerNormalization(v.get(2), v.get(0), v.get(1), -1, 1e-5));
+        // float32 without a bias, normalised over a symbolic axis: the zero bias the builder adds (see NnOps) is
+        // made at run time, in the scale's shape
+        checkDynamic(DType.FLOAT32, List.of(), List.of(dynamic("x", DType.FLOAT32, Shape.of(2, D), 2, 5),
+                        dynamic("s", DType.FLOAT32, Shape.of(D), 5)),
+                (g, v) -> g.layerNormalization(v.get(0), v.get(1), null, -1, 1e-5));
         // the logistic loss is a mean over the batch: its gradient carries 1/n with n read at run time
         checkDynamic(DType.FLOAT64, List.of(p("w", 3)),
                 List.of(dynamic("x", DType.FLOAT64, Shape.of(D, 3), 6, 3), dynamic("y", DType.FLOAT64, Shape.of(D), 6)),
