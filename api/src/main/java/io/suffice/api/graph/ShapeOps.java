@@ -521,7 +521,8 @@ abstract class ShapeOps extends ReductionOps {
         if (!Shape.of(out).isStatic()) {
             return g.expand(x, g.longs(shape), shape);
         }
-        return g.expandLike(x, g.constant(HostTensor.zeros(DType.BOOL, Shape.of(out))));
+        // the broadcast result as the shape operand: nothing of the output's size is allocated at import
+        return g.expand(x, g.longs(out), out);
     }
 
     private static List<Value> concatGradient(Graph g, Node n, List<Value> gy, boolean[] need) {
